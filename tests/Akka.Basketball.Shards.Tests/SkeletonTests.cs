@@ -1,0 +1,8 @@
+namespace Akka.Basketball.Shards.Tests;
+
+public class SkeletonTests
+{
+    [Fact]
+    public void Every_rejection_reason_has_a_snake_case_code() =>
+        Assert.All(Akka.Basketball.Shards.Events.RejectionReasonCodes.All, r => Assert.Matches("^[a-z_]+$", r.ToCode()));
+}
