@@ -1,8 +1,10 @@
+using Akka.Basketball.Shards.Events;
+
 namespace Akka.Basketball.Shards.Tests;
 
 public class SkeletonTests
 {
     [Fact]
     public void Every_rejection_reason_has_a_snake_case_code() =>
-        Assert.All(Akka.Basketball.Shards.Events.RejectionReasonCodes.All, r => Assert.Matches("^[a-z_]+$", r.ToCode()));
+        Assert.All(RejectionReasonCodes.All, r => Assert.Matches("^[a-z_]+$", r.ToCode()));
 }
