@@ -1,0 +1,41 @@
+// SPEC §7 environment variables → the akka.hocon keys they override. The one place that mapping lives.
+using Akka.Configuration;
+
+namespace Akka.Basketball.Cluster.Configuration;
+
+public static class EnvironmentOverrides
+{
+    /// <summary>Variable → HOCON path, for plain string/number values.</summary>
+    public static IReadOnlyDictionary<string, string> Scalars { get; } = new Dictionary<string, string>
+    {
+        ["BASKETBALL_HOSTNAME"] = "basketball.node.hostname",
+        ["BASKETBALL_PORT"] = "basketball.node.port",
+        ["BASKETBALL_HTTP"] = "basketball.node.http",
+        ["BASKETBALL_OPS"] = "basketball.node.ops",
+        ["BASKETBALL_JOURNAL"] = "basketball.journal",
+    };
+
+    /// <summary>HOCON that overrides akka.hocon with whatever the environment sets.</summary>
+    public static Config From(Func<string, string?> env)
+    {
+        var lines = new List<string>();
+        foreach (var (variable, path) in Scalars)
+        {
+            var value = env(variable);
+            if (!string.IsNullOrWhiteSpace(value))
+                lines.Add($"{path} = {Quote(value.Trim())}");
+        }
+
+        var seeds = env("BASKETBALL_SEEDS");
+        if (!string.IsNullOrWhiteSpace(seeds))
+        {
+            var list = seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            lines.Add($"basketball.node.seeds = [{string.Join(", ", list.Select(Quote))}]");
+        }
+
+        return ConfigurationFactory.ParseString(string.Join('\n', lines));
+    }
+
+    internal static string Quote(string value) =>
+        "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+}

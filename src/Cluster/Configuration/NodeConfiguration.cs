@@ -1,0 +1,45 @@
+// Builds a node's full Akka configuration: environment > akka.hocon > derived settings > library defaults.
+using Akka.Basketball.Shards.Serialization;
+using Akka.Configuration;
+using Akka.Persistence.Sql;
+
+namespace Akka.Basketball.Cluster.Configuration;
+
+public sealed record NodeConfiguration(Config Akka, NodeSettings Settings)
+{
+    public const string FileName = "akka.hocon";
+
+    /// <param name="env">Environment lookup (tests pass a dictionary).</param>
+    /// <param name="hoconPath">akka.hocon to read; default: the working directory's, else the one beside the binary.</param>
+    public static NodeConfiguration Load(Func<string, string?> env, string? hoconPath = null)
+    {
+        var path = hoconPath ?? Locate();
+        var file = ConfigurationFactory.ParseString(File.ReadAllText(path));
+        var configured = EnvironmentOverrides.From(env).WithFallback(file);
+        var settings = NodeSettings.Read(configured);
+
+        var seeds = settings.Seeds.Count > 0 ? settings.Seeds : [settings.SelfAddress];
+        var derived = ConfigurationFactory.ParseString($"""
+            akka.remote.dot-netty.tcp.hostname = {EnvironmentOverrides.Quote(settings.Hostname)}
+            akka.remote.dot-netty.tcp.port = {settings.Port}
+            akka.cluster.seed-nodes = [{string.Join(", ", seeds.Select(EnvironmentOverrides.Quote))}]
+            """);
+
+        var akka = derived
+            .WithFallback(settings.Journal.ToPersistenceConfig())
+            .WithFallback(configured)
+            .WithFallback(BasketballSerialization.Config)
+            .WithFallback(SqlPersistence.DefaultConfiguration);
+        return new NodeConfiguration(akka, settings);
+    }
+
+    private static string Locate()
+    {
+        foreach (var candidate in new[] { Path.Combine(Directory.GetCurrentDirectory(), FileName), Path.Combine(AppContext.BaseDirectory, FileName) })
+        {
+            if (File.Exists(candidate))
+                return candidate;
+        }
+        throw new FileNotFoundException($"{FileName} not found in the working directory nor beside the binary.");
+    }
+}

@@ -1,0 +1,50 @@
+// Everything a node needs to start, read from akka.hocon + environment.
+using System.Collections.Immutable;
+using Akka.Basketball.Shards.Domain;
+using Akka.Basketball.Shards.Domain.Milestones;
+using Akka.Basketball.Shards.Entities;
+using Akka.Configuration;
+
+namespace Akka.Basketball.Cluster.Configuration;
+
+public sealed record NodeSettings(
+    string Hostname,
+    int Port,
+    IReadOnlyList<string> Seeds,
+    string HttpUrl,
+    string Ops,
+    JournalTarget Journal,
+    BasketballSettings Domain,
+    EntityOptions Entities)
+{
+    public const string ActorSystemName = "basketball";
+
+    public string SelfAddress => $"akka.tcp://{ActorSystemName}@{Hostname}:{Port}";
+
+    public static NodeSettings Read(Config config)
+    {
+        var node = config.GetConfig("basketball.node");
+        var seeds = node.GetStringList("seeds") ?? [];
+        var milestones = config.GetConfig("basketball.milestones");
+        return new NodeSettings(
+            node.GetString("hostname"),
+            node.GetInt("port"),
+            seeds.ToArray(),
+            node.GetString("http"),
+            node.GetString("ops"),
+            JournalTarget.Parse(config.GetString("basketball.journal")),
+            new BasketballSettings(
+                new MilestoneSettings(
+                    milestones.GetIntList("player-points-in-game").ToImmutableArray(),
+                    milestones.GetInt("team-points"),
+                    milestones.GetInt("scoring-run-points"),
+                    milestones.GetInt("hot-streak-points"),
+                    (int)milestones.GetTimeSpan("hot-streak-window").TotalSeconds,
+                    milestones.GetIntList("career-points").ToImmutableArray()),
+                config.GetTimeSpan("basketball.correction-grace-period"),
+                config.GetInt("basketball.snapshot-every")),
+            new EntityOptions(
+                config.GetTimeSpan("basketball.entities.passivate-after"),
+                config.GetTimeSpan("basketball.entities.redeliver-every")));
+    }
+}

@@ -1,0 +1,41 @@
+// GET endpoints for the entity projections (SPEC §5, §8). The entity answers; HTTP only translates.
+using Akka.Actor;
+using Akka.Basketball.Shards.Entities;
+using Akka.Basketball.Shards.Hosting;
+using Akka.Hosting;
+
+namespace Akka.Basketball.Cluster.Http;
+
+public static class QueryEndpoints
+{
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
+
+    public static IEndpointRouteBuilder MapQueryEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/games/{gameId}", async (string gameId, IRequiredActor<GameRegion> games, CancellationToken ct) =>
+        {
+            var reply = await games.ActorRef.Ask<GameReply>(new GetGame(gameId), AskTimeout, ct);
+            return reply.Game is null ? NotFound("game", gameId) : Results.Ok(reply.Game);
+        });
+
+        app.MapGet("/api/games/{gameId}/plays", async (string gameId, IRequiredActor<GameRegion> games, CancellationToken ct) =>
+        {
+            var reply = await games.ActorRef.Ask<GamePlaysReply>(new GetGamePlays(gameId), AskTimeout, ct);
+            return reply.Plays is null ? NotFound("game", gameId) : Results.Ok(reply.Plays);
+        });
+
+        app.MapGet("/api/players/{playerId}", async (string playerId, IRequiredActor<PlayerRegion> players, CancellationToken ct) =>
+        {
+            var reply = await players.ActorRef.Ask<PlayerReply>(new GetPlayer(playerId), AskTimeout, ct);
+            return reply.Player is null ? NotFound("player", playerId) : Results.Ok(reply.Player);
+        });
+
+        return app;
+    }
+
+    public static IResult NotFound(string kind, string id) =>
+        Results.NotFound(new ErrorBody("not_found", $"no {kind} '{id}': it has no events"));
+}
+
+/// <summary>The JSON body of every HTTP error.</summary>
+public sealed record ErrorBody(string Error, string Message);

@@ -1,0 +1,32 @@
+// Source-generated System.Text.Json metadata for everything the serializer writes: no reflection at run time.
+using System.Text.Json.Serialization;
+using Akka.Basketball.Shards.Domain.Games;
+using Akka.Basketball.Shards.Domain.Players;
+using Akka.Basketball.Shards.Entities;
+
+namespace Akka.Basketball.Shards.Serialization;
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+// Journal events and snapshots (persisted: their shape is a contract with every database written so far).
+[JsonSerializable(typeof(GameEventApplied))]
+[JsonSerializable(typeof(GameEventRejected))]
+[JsonSerializable(typeof(PlayerEventApplied))]
+[JsonSerializable(typeof(PlayerEventRejected))]
+[JsonSerializable(typeof(PlayerGameLineApplied))]
+[JsonSerializable(typeof(GameState))]
+[JsonSerializable(typeof(PlayerState))]
+// Messages between nodes.
+[JsonSerializable(typeof(ProcessEvents))]
+[JsonSerializable(typeof(EventsProcessed))]
+[JsonSerializable(typeof(DeliverPlayerLine))]
+[JsonSerializable(typeof(PlayerLineAck))]
+[JsonSerializable(typeof(GetGame))]
+[JsonSerializable(typeof(GetGamePlays))]
+[JsonSerializable(typeof(GetPlayer))]
+[JsonSerializable(typeof(GameReply))]
+[JsonSerializable(typeof(GamePlaysReply))]
+[JsonSerializable(typeof(PlayerReply))]
+internal sealed partial class BasketballJsonContext : JsonSerializerContext;
