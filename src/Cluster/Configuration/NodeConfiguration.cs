@@ -10,15 +10,18 @@ public sealed record NodeConfiguration(Config Akka, NodeSettings Settings)
     public const string FileName = "akka.hocon";
 
     /// <param name="env">Environment lookup (tests pass a dictionary).</param>
+    /// <param name="overrides">Settings above everything else (tests shorten timings with it).</param>
     /// <param name="hoconPath">akka.hocon to read; default: the working directory's, else the one beside the binary.</param>
-    public static NodeConfiguration Load(Func<string, string?> env, string? hoconPath = null)
+    public static NodeConfiguration Load(Func<string, string?> env, string? hoconPath = null, Config? overrides = null)
     {
         var path = hoconPath ?? Locate();
         var file = ConfigurationFactory.ParseString(File.ReadAllText(path));
-        var configured = EnvironmentOverrides.From(env).WithFallback(file);
+        var configured = (overrides ?? Config.Empty).WithFallback(EnvironmentOverrides.From(env)).WithFallback(file);
         var settings = NodeSettings.Read(configured);
 
-        var seeds = settings.Seeds.Count > 0 ? settings.Seeds : [settings.SelfAddress];
+        // No seeds: the node joins itself once it knows its own address (BasketballNode), which also
+        // works with port 0 in tests.
+        var seeds = settings.Seeds;
         var derived = ConfigurationFactory.ParseString($"""
             akka.remote.dot-netty.tcp.hostname = {EnvironmentOverrides.Quote(settings.Hostname)}
             akka.remote.dot-netty.tcp.port = {settings.Port}

@@ -19,8 +19,6 @@ public sealed record NodeSettings(
 {
     public const string ActorSystemName = "basketball";
 
-    public string SelfAddress => $"akka.tcp://{ActorSystemName}@{Hostname}:{Port}";
-
     public static NodeSettings Read(Config config)
     {
         var node = config.GetConfig("basketball.node");

@@ -34,7 +34,16 @@ public static class BasketballNode
                 })
                 .AddHocon(configuration.Akka, HoconAddMode.Prepend)
                 .WithBasketballSerialization()
-                .WithGameAndPlayerShards(settings.Domain, settings.Entities);
+                .WithGameAndPlayerShards(settings.Domain, settings.Entities)
+                .AddStartup((system, _) =>
+                {
+                    // SPEC §7: without BASKETBALL_SEEDS the node is its own seed and forms a one-node cluster.
+                    if (settings.Seeds.Count == 0)
+                    {
+                        var cluster = Akka.Cluster.Cluster.Get(system);
+                        cluster.Join(cluster.SelfAddress);
+                    }
+                });
         });
 
         var app = builder.Build();

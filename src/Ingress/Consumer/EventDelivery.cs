@@ -1,0 +1,46 @@
+// Delivers one aggregate's events to its sharded entity and waits for the durable answer, retrying
+// timeouts with the same eventIds (the entity deduplicates, so a retry never applies anything twice).
+using Akka.Actor;
+using Akka.Basketball.Shards.Domain;
+using Akka.Basketball.Shards.Entities;
+using Akka.Basketball.Shards.Events;
+using Microsoft.Extensions.Logging;
+
+namespace Akka.Basketball.Ingress.Consumer;
+
+public sealed class EventDelivery(IActorRef games, IActorRef players, IngressOptions options, ILogger logger)
+{
+    /// <summary>
+    /// An answer per event, same order. After <see cref="IngressOptions.MaxDeliveryAttempts"/> unanswered attempts
+    /// (the entity keeps failing, its shard cannot be placed, the journal is down) every event of the group is
+    /// answered processing_failed, so one poisoned aggregate stalls its shard for a bounded time only.
+    /// </summary>
+    public async Task<IReadOnlyList<EventOutcome>> DeliverAsync(
+        AggregateType type, string aggregateId, IReadOnlyList<EventEnvelope> events, CancellationToken cancellationToken)
+    {
+        var region = type == AggregateType.Game ? games : players;
+        var command = new ProcessEvents(aggregateId, events);
+        Exception? last = null;
+        for (var attempt = 1; attempt <= options.MaxDeliveryAttempts; attempt++)
+        {
+            try
+            {
+                var reply = await region.Ask<EventsProcessed>(command, options.AskTimeout, cancellationToken);
+                return reply.Outcomes;
+            }
+            catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                last = ex;
+                logger.LogWarning("No answer from {Type} {AggregateId} for {Count} events (attempt {Attempt} of {Max})",
+                    type, aggregateId, events.Count, attempt, options.MaxDeliveryAttempts);
+                // Exponential backoff: a recovering entity or a moving shard needs a moment, not a hammering.
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5_000, 100 * Math.Pow(2, attempt - 1))), cancellationToken);
+            }
+        }
+
+        var message = $"{type} {aggregateId} did not answer after {options.MaxDeliveryAttempts} attempts ({last?.GetType().Name})";
+        return events
+            .Select(e => EventOutcome.Rejected(e.EventId, new Rejection(RejectionReason.ProcessingFailed, message, e.EventId, aggregateId)))
+            .ToArray();
+    }
+}

@@ -1,0 +1,10 @@
+// Where the consumer puts records it could not apply (DeadLetterStore in production).
+using Akka.Basketball.Ingress.DeadLetters;
+
+namespace Akka.Basketball.Ingress.Consumer;
+
+public interface IDeadLetterSink
+{
+    /// <summary>Durable when the task completes; storing the same (shard, sequence number) twice keeps one.</summary>
+    Task StoreManyAsync(IReadOnlyList<DeadLetter> letters, CancellationToken cancellationToken);
+}

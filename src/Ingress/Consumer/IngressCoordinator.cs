@@ -1,0 +1,160 @@
+// Keeps one ShardReader per readable shard this node owns. A child shard (after a split or merge) becomes
+// readable only once every parent has a SHARD_END checkpoint or has left the stream, so per-aggregate
+// order survives resharding.
+using Akka.Actor;
+using Akka.Basketball.Ingress.Checkpoints;
+using Akka.Event;
+using Microsoft.Extensions.Logging;
+
+namespace Akka.Basketball.Ingress.Consumer;
+
+public sealed class IngressCoordinator : ReceiveActor, IWithTimers
+{
+    private readonly IShardStreamApi _api;
+    private readonly ICheckpointStore _checkpoints;
+    private readonly RecordBatchProcessor _processor;
+    private readonly IngressOptions _options;
+    private readonly IngressMetrics _metrics;
+    private readonly IShardOwnership _ownership;
+    private readonly ILogger _logger;
+    private readonly string _owner;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<string, IActorRef> _readers = new();
+    private readonly Dictionary<string, ShardStatus> _statuses = new();
+    private readonly HashSet<string> _completed = new();
+    private bool _discovering;
+    private bool _draining;
+
+    public IngressCoordinator(IShardStreamApi api, ICheckpointStore checkpoints, RecordBatchProcessor processor, IngressOptions options,
+        IngressMetrics metrics, IShardOwnership ownership, string owner, ILogger logger)
+    {
+        _api = api;
+        _checkpoints = checkpoints;
+        _processor = processor;
+        _options = options;
+        _metrics = metrics;
+        _ownership = ownership;
+        _owner = owner;
+        _logger = logger;
+
+        Receive<Discover>(_ => DiscoverShards());
+        Receive<Discovered>(OnDiscovered);
+        Receive<DiscoveryFailed>(failed =>
+        {
+            _discovering = false;
+            _log.Warning("Listing shards of {0} failed: {1}; retrying", _api.StreamName, failed.Cause.Message);
+        });
+        Receive<ShardCompleted>(completed =>
+        {
+            _completed.Add(completed.ShardId);
+            Self.Tell(Discover.Instance); // its children may be readable now
+        });
+        Receive<Terminated>(terminated =>
+        {
+            var shard = _readers.FirstOrDefault(r => r.Value.Equals(terminated.ActorRef)).Key;
+            if (shard is not null)
+                _readers.Remove(shard);
+            // A reader that stopped on failure is started again by the next discovery (a pause, not a hammering).
+        });
+        Receive<GetIngressStatus>(_ => Sender.Tell(new IngressStatus(_owner, _statuses.Values
+            .OrderBy(s => s.ShardId, StringComparer.Ordinal)
+            .Select(s => new ShardReport(s.ShardId, _readers.ContainsKey(s.ShardId), s.CheckpointSequenceNumber, s.ShardEnded,
+                s.MillisBehindLatest, s.RecordsRead, s.LastReadSequenceNumber))
+            .ToArray())));
+        Receive<DrainAll>(_ => StartDraining());
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props PropsFor(IShardStreamApi api, ICheckpointStore checkpoints, RecordBatchProcessor processor, IngressOptions options,
+        IngressMetrics metrics, IShardOwnership ownership, string owner, ILogger logger) =>
+        Props.Create(() => new IngressCoordinator(api, checkpoints, processor, options, metrics, ownership, owner, logger));
+
+    protected override void PreStart()
+    {
+        Self.Tell(Discover.Instance);
+        Timers.StartPeriodicTimer(nameof(Discover), Discover.Instance, _options.ShardDiscoveryInterval);
+    }
+
+    private void DiscoverShards()
+    {
+        if (_discovering || _draining)
+            return;
+        _discovering = true;
+        LoadAsync().PipeTo(Self, success: d => d, failure: ex => new DiscoveryFailed(ex));
+    }
+
+    private async Task<Discovered> LoadAsync()
+    {
+        var shards = await _api.ListShardsAsync(CancellationToken.None);
+        var checkpoints = await _checkpoints.ListAsync(_api.StreamName, CancellationToken.None);
+        return new Discovered(shards, checkpoints.Where(c => c.ShardEnd).Select(c => c.ShardId).ToHashSet());
+    }
+
+    private void OnDiscovered(Discovered discovered)
+    {
+        _discovering = false;
+        if (_draining)
+            return;
+        _completed.UnionWith(discovered.EndedShards);
+        var present = discovered.Shards.Select(s => s.ShardId).ToHashSet();
+        foreach (var shard in discovered.Shards)
+        {
+            if (_readers.ContainsKey(shard.ShardId) || _completed.Contains(shard.ShardId) || !_ownership.Owns(shard.ShardId))
+                continue;
+            // Parents first: a parent still in the stream and not read to its end holds its children back.
+            if (shard.Parents().Any(parent => present.Contains(parent) && !_completed.Contains(parent)))
+                continue;
+            StartReader(shard.ShardId);
+        }
+    }
+
+    private void StartReader(string shardId)
+    {
+        if (!_statuses.TryGetValue(shardId, out var status))
+            _statuses[shardId] = status = new ShardStatus(shardId);
+        var reader = Context.ActorOf(
+            ShardReader.PropsFor(shardId, _owner, _api, _checkpoints, _processor, _options, _metrics, status, _logger),
+            "shard-" + Uri.EscapeDataString(shardId));
+        Context.Watch(reader);
+        _readers[shardId] = reader;
+    }
+
+    private void StartDraining()
+    {
+        _draining = true;
+        Timers.Cancel(nameof(Discover));
+        var requester = Sender;
+        var drains = _readers.Values
+            .Select(reader => reader.Ask<Drained>(Drain.Instance, TimeSpan.FromSeconds(30)).ContinueWith(_ => true))
+            .ToArray();
+        Task.WhenAll(drains).ContinueWith(_ => new IngressDrained(drains.Length)).PipeTo(requester);
+    }
+
+    private sealed class Discover
+    {
+        public static readonly Discover Instance = new();
+    }
+
+    private sealed record Discovered(IReadOnlyList<KinesisShard> Shards, HashSet<string> EndedShards);
+
+    private sealed record DiscoveryFailed(Exception Cause);
+}
+
+public sealed record GetIngressStatus
+{
+    public static readonly GetIngressStatus Instance = new();
+}
+
+public sealed record ShardReport(string ShardId, bool Reading, string? Checkpoint, bool ShardEnd, long MillisBehindLatest, long RecordsRead,
+    string? LastRead);
+
+public sealed record IngressStatus(string Owner, IReadOnlyList<ShardReport> Shards);
+
+/// <summary>Graceful shutdown: every reader drains and checkpoints; answered with <see cref="IngressDrained"/>.</summary>
+public sealed record DrainAll
+{
+    public static readonly DrainAll Instance = new();
+}
+
+public sealed record IngressDrained(int Readers);

@@ -1,0 +1,42 @@
+// Prometheus series of the ingress (SPEC §8): records read, events applied, duplicates, dead letters by
+// reason, per-shard lag. Updated once per batch, never per record.
+using Akka.Basketball.Ingress.DeadLetters;
+using Prometheus;
+
+namespace Akka.Basketball.Ingress.Consumer;
+
+public sealed class IngressMetrics
+{
+    private static readonly Counter RecordsRead = Metrics.CreateCounter(
+        "basketball_records_read_total", "Kinesis records read and processed", new CounterConfiguration { LabelNames = ["shard"] });
+
+    private static readonly Counter EventsApplied = Metrics.CreateCounter(
+        "basketball_events_applied_total", "Events applied by their entity");
+
+    private static readonly Counter Duplicates = Metrics.CreateCounter(
+        "basketball_duplicates_total", "Events recognised as duplicates (eventId already applied)");
+
+    private static readonly Counter DeadLetters = Metrics.CreateCounter(
+        "basketball_dead_letters_total", "Records stored as dead letters", new CounterConfiguration { LabelNames = ["reason"] });
+
+    private static readonly Gauge MillisBehindLatest = Metrics.CreateGauge(
+        "basketball_shard_millis_behind_latest", "Kinesis MillisBehindLatest of the last read", new GaugeConfiguration { LabelNames = ["shard"] });
+
+    private static readonly Gauge CheckpointLag = Metrics.CreateGauge(
+        "basketball_shard_checkpoint_lag_records", "Records read but not yet covered by the stored checkpoint", new GaugeConfiguration { LabelNames = ["shard"] });
+
+    public void RecordBatch(string shardId, int records, int applied, int duplicates, IReadOnlyList<DeadLetter> letters)
+    {
+        RecordsRead.WithLabels(shardId).Inc(records);
+        EventsApplied.Inc(applied);
+        Duplicates.Inc(duplicates);
+        foreach (var group in letters.GroupBy(l => l.Reason))
+            DeadLetters.WithLabels(group.Key).Inc(group.Count());
+    }
+
+    public void ShardLag(string shardId, long millisBehindLatest, long recordsNotCheckpointed)
+    {
+        MillisBehindLatest.WithLabels(shardId).Set(millisBehindLatest);
+        CheckpointLag.WithLabels(shardId).Set(recordsNotCheckpointed);
+    }
+}

@@ -1,0 +1,88 @@
+// Turns one GetRecords batch into durable effects: parse every record, deliver each aggregate's events in
+// sequence order (different aggregates in parallel, bounded), store the dead letters, and only then report
+// the batch as done — the checkpoint may pass a record only once its effect is durable.
+using Akka.Basketball.Ingress.DeadLetters;
+using Akka.Basketball.Shards.Domain;
+using Akka.Basketball.Shards.Events;
+
+namespace Akka.Basketball.Ingress.Consumer;
+
+public sealed record BatchOutcome(string ShardId, string? LastSequenceNumber, bool ShardEnd, int Records, int Applied, int Duplicates, int DeadLetters);
+
+public sealed class RecordBatchProcessor(EventDelivery delivery, IDeadLetterSink deadLetters, IngressMetrics metrics, IngressOptions options)
+{
+    public async Task<BatchOutcome> ProcessAsync(string shardId, ShardRecordBatch batch, CancellationToken cancellationToken)
+    {
+        if (batch.Records.Count == 0)
+            return new BatchOutcome(shardId, null, batch.NextIterator is null, 0, 0, 0, 0);
+
+        var receivedAt = DateTimeOffset.UtcNow;
+        var letters = new List<DeadLetter>();
+        // Insertion-ordered groups: records of one aggregate keep their sequence order inside the group.
+        var groups = new Dictionary<(AggregateType, string), List<(EventEnvelope Event, ShardRecord Record)>>();
+        foreach (var record in batch.Records)
+        {
+            switch (EventParser.Parse(record.Data))
+            {
+                case ParseResult.Parsed parsed:
+                    var key = (parsed.Event.AggregateType, parsed.Event.AggregateId);
+                    if (!groups.TryGetValue(key, out var group))
+                        groups[key] = group = [];
+                    group.Add((parsed.Event, record));
+                    break;
+                case ParseResult.Invalid invalid:
+                    letters.Add(DeadLetterOf(invalid.Rejection, shardId, record, receivedAt));
+                    break;
+            }
+        }
+
+        var applied = 0;
+        var duplicates = 0;
+        using var gate = new SemaphoreSlim(options.MaxAggregatesInFlight);
+        var deliveries = groups.Select(async pair =>
+        {
+            await gate.WaitAsync(cancellationToken);
+            try
+            {
+                var events = pair.Value.Select(p => p.Event).ToArray();
+                var outcomes = await delivery.DeliverAsync(pair.Key.Item1, pair.Key.Item2, events, cancellationToken);
+                return (Group: pair.Value, Outcomes: outcomes);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }).ToArray();
+
+        foreach (var (group, outcomes) in await Task.WhenAll(deliveries))
+        {
+            for (var i = 0; i < group.Count; i++)
+            {
+                var outcome = outcomes[i];
+                switch (outcome.Kind)
+                {
+                    case OutcomeKind.Applied:
+                        applied++;
+                        break;
+                    case OutcomeKind.Duplicate:
+                        duplicates++;
+                        break;
+                    case OutcomeKind.Rejected:
+                        letters.Add(DeadLetterOf(outcome.Rejection!, shardId, group[i].Record, receivedAt));
+                        break;
+                }
+            }
+        }
+
+        if (letters.Count > 0)
+            await deadLetters.StoreManyAsync(letters, cancellationToken);
+
+        metrics.RecordBatch(shardId, batch.Records.Count, applied, duplicates, letters);
+        return new BatchOutcome(shardId, batch.Records[^1].SequenceNumber, batch.NextIterator is null,
+            batch.Records.Count, applied, duplicates, letters.Count);
+    }
+
+    private static DeadLetter DeadLetterOf(Rejection rejection, string shardId, ShardRecord record, DateTimeOffset receivedAt) =>
+        new(rejection.Code, rejection.Message, rejection.EventId, rejection.AggregateId, record.PartitionKey, shardId,
+            record.SequenceNumber, record.Data, receivedAt);
+}

@@ -1,0 +1,36 @@
+// Live facts about one shard reader, read by `ingress status`, /metrics and the simulator's progress line.
+namespace Akka.Basketball.Ingress.Consumer;
+
+public sealed class ShardStatus(string shardId)
+{
+    private long _recordsRead;
+    private long _millisBehindLatest;
+    private string? _lastRead;
+    private string? _checkpoint;
+
+    public string ShardId { get; } = shardId;
+
+    public long RecordsRead => Interlocked.Read(ref _recordsRead);
+
+    public long MillisBehindLatest => Interlocked.Read(ref _millisBehindLatest);
+
+    public string? LastReadSequenceNumber => Volatile.Read(ref _lastRead);
+
+    public string? CheckpointSequenceNumber => Volatile.Read(ref _checkpoint);
+
+    public bool ShardEnded { get; private set; }
+
+    internal void ReportRead(ShardRecordBatch batch)
+    {
+        Interlocked.Add(ref _recordsRead, batch.Records.Count);
+        Interlocked.Exchange(ref _millisBehindLatest, batch.MillisBehindLatest ?? 0);
+        if (batch.Records.Count > 0)
+            Volatile.Write(ref _lastRead, batch.Records[^1].SequenceNumber);
+    }
+
+    internal void ReportCheckpoint(string? sequenceNumber, bool shardEnd)
+    {
+        Volatile.Write(ref _checkpoint, sequenceNumber);
+        ShardEnded = shardEnd;
+    }
+}

@@ -1,0 +1,72 @@
+// A real node (hosting, cluster, sharding, SQL journal, HTTP on a free port) inside the test process.
+using Akka.Actor;
+using Akka.Basketball.Cluster.Configuration;
+using Akka.Basketball.Cluster.Hosting;
+using Akka.Basketball.Shards.Hosting;
+using Akka.Cluster;
+using Akka.Configuration;
+using Akka.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Akka.Basketball.TestSupport;
+
+public sealed class InProcessNode : IAsyncDisposable
+{
+    private InProcessNode(WebApplication app, ActorSystem system, IActorRef games, IActorRef players, HttpClient http)
+    {
+        App = app;
+        System = system;
+        Games = games;
+        Players = players;
+        Http = http;
+    }
+
+    public WebApplication App { get; }
+
+    public ActorSystem System { get; }
+
+    public IActorRef Games { get; }
+
+    public IActorRef Players { get; }
+
+    public HttpClient Http { get; }
+
+    /// <param name="journal">BASKETBALL_JOURNAL value, e.g. "sqlite:/tmp/x/basketball.db".</param>
+    /// <param name="hocon">Extra settings above akka.hocon (short timings, small snapshot interval).</param>
+    public static async Task<InProcessNode> StartAsync(string journal, string? hocon = null, IReadOnlyDictionary<string, string>? env = null)
+    {
+        var variables = new Dictionary<string, string>
+        {
+            ["BASKETBALL_JOURNAL"] = journal,
+            ["BASKETBALL_PORT"] = "0",
+            ["BASKETBALL_HTTP"] = "http://127.0.0.1:0",
+        };
+        foreach (var (key, value) in env ?? new Dictionary<string, string>())
+            variables[key] = value;
+
+        var overrides = ConfigurationFactory.ParseString((hocon ?? "") + "\nakka.loglevel = WARNING");
+        var configuration = NodeConfiguration.Load(
+            name => variables.GetValueOrDefault(name),
+            Path.Combine(AppContext.BaseDirectory, NodeConfiguration.FileName),
+            overrides);
+        var app = BasketballNode.Build(configuration);
+        await app.StartAsync();
+
+        var system = app.Services.GetRequiredService<ActorSystem>();
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        await Eventually.Until(() => cluster.SelfMember.Status == MemberStatus.Up, TimeSpan.FromSeconds(30), "node is an Up member");
+        var registry = ActorRegistry.For(system);
+        var games = await registry.GetAsync<GameRegion>();
+        var players = await registry.GetAsync<PlayerRegion>();
+        var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(30) };
+        return new InProcessNode(app, system, games, players, http);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
