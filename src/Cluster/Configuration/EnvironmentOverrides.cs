@@ -13,6 +13,10 @@ public static class EnvironmentOverrides
         ["BASKETBALL_HTTP"] = "basketball.node.http",
         ["BASKETBALL_OPS"] = "basketball.node.ops",
         ["BASKETBALL_JOURNAL"] = "basketball.journal",
+        ["BASKETBALL_STREAM"] = "basketball.ingress.stream",
+        ["BASKETBALL_MILESTONES_STREAM"] = "basketball.ingress.milestones-stream",
+        ["BASKETBALL_CREATE_STREAMS"] = "basketball.ingress.create-streams",
+        ["BASKETBALL_SHARDS"] = "basketball.ingress.shards",
     };
 
     /// <summary>HOCON that overrides akka.hocon with whatever the environment sets.</summary>

@@ -15,7 +15,8 @@ public sealed record NodeSettings(
     string Ops,
     JournalTarget Journal,
     BasketballSettings Domain,
-    EntityOptions Entities)
+    EntityOptions Entities,
+    IngressSettings Ingress)
 {
     public const string ActorSystemName = "basketball";
 
@@ -43,6 +44,7 @@ public sealed record NodeSettings(
                 config.GetInt("basketball.snapshot-every")),
             new EntityOptions(
                 config.GetTimeSpan("basketball.entities.passivate-after"),
-                config.GetTimeSpan("basketball.entities.redeliver-every")));
+                config.GetTimeSpan("basketball.entities.redeliver-every")),
+            IngressSettings.Read(config.GetConfig("basketball.ingress")));
     }
 }

@@ -6,5 +6,6 @@ namespace Akka.Basketball.Ingress.Consumer;
 public interface IDeadLetterSink
 {
     /// <summary>Durable when the task completes; storing the same (shard, sequence number) twice keeps one.</summary>
-    Task StoreManyAsync(IReadOnlyList<DeadLetter> letters, CancellationToken cancellationToken);
+    /// <returns>How many rows were new.</returns>
+    Task<int> StoreManyAsync(IReadOnlyList<DeadLetter> letters, CancellationToken cancellationToken = default);
 }

@@ -24,6 +24,7 @@ public sealed class IngressCoordinator : ReceiveActor, IWithTimers
     private readonly HashSet<string> _completed = new();
     private bool _discovering;
     private bool _draining;
+    private bool _streamReachable;
 
     public IngressCoordinator(IShardStreamApi api, ICheckpointStore checkpoints, RecordBatchProcessor processor, IngressOptions options,
         IngressMetrics metrics, IShardOwnership ownership, string owner, ILogger logger)
@@ -42,7 +43,9 @@ public sealed class IngressCoordinator : ReceiveActor, IWithTimers
         Receive<DiscoveryFailed>(failed =>
         {
             _discovering = false;
-            _log.Warning("Listing shards of {0} failed: {1}; retrying", _api.StreamName, failed.Cause.Message);
+            _streamReachable = false;
+            _log.Warning("Listing shards of {0} failed: {1}; retrying in a second", _api.StreamName, failed.Cause.Message);
+            Timers.StartSingleTimer("rediscover", Discover.Instance, TimeSpan.FromSeconds(1));
         });
         Receive<ShardCompleted>(completed =>
         {
@@ -56,7 +59,7 @@ public sealed class IngressCoordinator : ReceiveActor, IWithTimers
                 _readers.Remove(shard);
             // A reader that stopped on failure is started again by the next discovery (a pause, not a hammering).
         });
-        Receive<GetIngressStatus>(_ => Sender.Tell(new IngressStatus(_owner, _statuses.Values
+        Receive<GetIngressStatus>(_ => Sender.Tell(new IngressStatus(_owner, _api.StreamName, _streamReachable, _statuses.Values
             .OrderBy(s => s.ShardId, StringComparer.Ordinal)
             .Select(s => new ShardReport(s.ShardId, _readers.ContainsKey(s.ShardId), s.CheckpointSequenceNumber, s.ShardEnded,
                 s.MillisBehindLatest, s.RecordsRead, s.LastReadSequenceNumber))
@@ -94,6 +97,7 @@ public sealed class IngressCoordinator : ReceiveActor, IWithTimers
     private void OnDiscovered(Discovered discovered)
     {
         _discovering = false;
+        _streamReachable = true;
         if (_draining)
             return;
         _completed.UnionWith(discovered.EndedShards);
@@ -149,7 +153,8 @@ public sealed record GetIngressStatus
 public sealed record ShardReport(string ShardId, bool Reading, string? Checkpoint, bool ShardEnd, long MillisBehindLatest, long RecordsRead,
     string? LastRead);
 
-public sealed record IngressStatus(string Owner, IReadOnlyList<ShardReport> Shards);
+/// <param name="StreamReachable">The last shard listing succeeded (readiness: ingress running).</param>
+public sealed record IngressStatus(string Owner, string Stream, bool StreamReachable, IReadOnlyList<ShardReport> Shards);
 
 /// <summary>Graceful shutdown: every reader drains and checkpoints; answered with <see cref="IngressDrained"/>.</summary>
 public sealed record DrainAll

@@ -1,4 +1,6 @@
 // Settings of the Kinesis consumer, from `basketball.ingress` in akka.hocon.
+using Akka.Basketball.Ingress.Checkpoints;
+
 namespace Akka.Basketball.Ingress.Consumer;
 
 /// <param name="StreamName">Input stream (BASKETBALL_STREAM).</param>
@@ -15,7 +17,7 @@ namespace Akka.Basketball.Ingress.Consumer;
 /// <param name="ShardDiscoveryInterval">How often the shard list is refreshed (new children after a split or merge).</param>
 public sealed record IngressOptions(
     string StreamName,
-    ShardPosition InitialPosition,
+    ShardStartPosition InitialPosition,
     int GetRecordsLimit,
     TimeSpan MinPollInterval,
     TimeSpan IdlePollInterval,
@@ -29,7 +31,7 @@ public sealed record IngressOptions(
 {
     public static IngressOptions Default { get; } = new(
         "basketball-events",
-        ShardPosition.TrimHorizon,
+        ShardStartPosition.TrimHorizon,
         GetRecordsLimit: 5_000,
         MinPollInterval: TimeSpan.FromMilliseconds(200),
         IdlePollInterval: TimeSpan.FromMilliseconds(250),

@@ -1,4 +1,6 @@
 // Where a shard reader starts: after its checkpoint, or at a configured position when it has none.
+using Akka.Basketball.Ingress.Checkpoints;
+
 namespace Akka.Basketball.Ingress.Consumer;
 
 public enum ShardPositionKind
@@ -17,20 +19,13 @@ public sealed record ShardPosition(ShardPositionKind Kind, string? SequenceNumbe
 
     public static ShardPosition After(string sequenceNumber) => new(ShardPositionKind.AfterSequenceNumber, sequenceNumber);
 
-    /// <summary>Parses TRIM_HORIZON | LATEST | AT_TIMESTAMP:iso (the `ingress reset --to` and config syntax).</summary>
-    public static ShardPosition Parse(string text)
+    /// <summary>The iterator start for a configured or operator-requested start position.</summary>
+    public static ShardPosition From(ShardStartPosition start) => start.Kind switch
     {
-        var value = text.Trim();
-        if (value.Equals("TRIM_HORIZON", StringComparison.OrdinalIgnoreCase))
-            return TrimHorizon;
-        if (value.Equals("LATEST", StringComparison.OrdinalIgnoreCase))
-            return Latest;
-        if (value.StartsWith("AT_TIMESTAMP:", StringComparison.OrdinalIgnoreCase)
-            && DateTimeOffset.TryParse(value["AT_TIMESTAMP:".Length..], System.Globalization.CultureInfo.InvariantCulture,
-                System.Globalization.DateTimeStyles.RoundtripKind, out var at))
-            return new ShardPosition(ShardPositionKind.AtTimestamp, Timestamp: at);
-        throw new FormatException($"'{text}' is not a shard position: use TRIM_HORIZON, LATEST or AT_TIMESTAMP:<ISO-8601>.");
-    }
+        ShardStartKind.Latest => Latest,
+        ShardStartKind.AtTimestamp => new ShardPosition(ShardPositionKind.AtTimestamp, Timestamp: start.Timestamp),
+        _ => TrimHorizon,
+    };
 
     public override string ToString() => Kind switch
     {

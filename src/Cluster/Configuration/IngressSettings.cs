@@ -1,0 +1,38 @@
+// basketball.ingress → the consumer's options and the stream set-up.
+using Akka.Basketball.Ingress.Checkpoints;
+using Akka.Basketball.Ingress.Consumer;
+using Akka.Configuration;
+
+namespace Akka.Basketball.Cluster.Configuration;
+
+/// <param name="CreateStreams">null = "auto": create them when the Kinesis endpoint is local.</param>
+public sealed record IngressSettings(IngressOptions Options, string MilestonesStream, bool? CreateStreams, int Shards)
+{
+    public static IngressSettings Read(Config ingress)
+    {
+        var create = ingress.GetString("create-streams", "auto").Trim().ToLowerInvariant();
+        return new IngressSettings(
+            new IngressOptions(
+                ingress.GetString("stream"),
+                ShardStartPosition.Parse(ingress.GetString("initial-position")),
+                ingress.GetInt("get-records-limit"),
+                ingress.GetTimeSpan("min-poll-interval"),
+                ingress.GetTimeSpan("idle-poll-interval"),
+                ingress.GetInt("prefetch-batches"),
+                ingress.GetInt("max-aggregates-in-flight"),
+                ingress.GetTimeSpan("ask-timeout"),
+                ingress.GetInt("max-delivery-attempts"),
+                ingress.GetTimeSpan("checkpoint-every"),
+                ingress.GetInt("checkpoint-every-records"),
+                ingress.GetTimeSpan("shard-discovery-interval")),
+            ingress.GetString("milestones-stream"),
+            create switch
+            {
+                "auto" => null,
+                "true" or "on" or "yes" or "1" => true,
+                "false" or "off" or "no" or "0" => false,
+                _ => throw new ArgumentException($"basketball.ingress.create-streams must be auto, true or false, not '{create}'"),
+            },
+            ingress.GetInt("shards"));
+    }
+}

@@ -1,0 +1,59 @@
+// Milestones (list and live server-sent events) and dead letters (SPEC §6, §8). Both read the SQL tables
+// the ingress writes, so every node answers the same.
+using System.Text.Json;
+using Akka.Basketball.Ingress.DeadLetters;
+using Akka.Basketball.Ingress.Milestones;
+
+namespace Akka.Basketball.Cluster.Http;
+
+public static class FeedEndpoints
+{
+    private const int DefaultLimit = 100;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>How often the live feed looks for new milestones.</summary>
+    public static readonly TimeSpan LivePollInterval = TimeSpan.FromMilliseconds(250);
+
+    public static IEndpointRouteBuilder MapFeedEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/milestones", async (int? limit, MilestoneStore store, CancellationToken ct) =>
+        {
+            var rows = await store.NewestAsync(limit ?? DefaultLimit, ct);
+            return Results.Ok(rows.Select(r => r.Milestone));
+        });
+
+        app.MapGet("/api/milestones/stream", async (HttpContext context, MilestoneStore store, CancellationToken ct) =>
+        {
+            context.Response.Headers.ContentType = "text/event-stream";
+            context.Response.Headers.CacheControl = "no-cache";
+            // Start at "now": a subscriber sees milestones published after it connected (GET /api/milestones has the past).
+            var position = await store.LastPositionAsync(ct);
+            await context.Response.WriteAsync(": connected\n\n", ct);
+            await context.Response.Body.FlushAsync(ct);
+            try
+            {
+                while (!ct.IsCancellationRequested)
+                {
+                    var rows = await store.AfterAsync(position, 500, ct);
+                    foreach (var row in rows)
+                    {
+                        await context.Response.WriteAsync($"id: {row.Position}\nevent: milestone\ndata: {JsonSerializer.Serialize(row.Milestone, Json)}\n\n", ct);
+                        position = row.Position;
+                    }
+                    if (rows.Count > 0)
+                        await context.Response.Body.FlushAsync(ct);
+                    await Task.Delay(LivePollInterval, ct);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // the subscriber went away: the normal end of a live feed
+            }
+        });
+
+        app.MapGet("/api/deadletters", async (int? limit, DeadLetterStore store, CancellationToken ct) =>
+            Results.Ok(await store.NewestAsync(limit ?? DefaultLimit, ct)));
+
+        return app;
+    }
+}

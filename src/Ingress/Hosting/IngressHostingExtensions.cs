@@ -1,0 +1,82 @@
+// Akka.Hosting composition of the Kinesis consumer: one IngressCoordinator per node, drained on shutdown.
+using Akka.Actor;
+using Akka.Basketball.Ingress.Checkpoints;
+using Akka.Basketball.Ingress.Consumer;
+using Akka.Basketball.Ingress.Kinesis;
+using Akka.Basketball.Shards.Hosting;
+using Akka.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Akka.Basketball.Ingress.Hosting;
+
+/// <summary>Registry key of this node's IngressCoordinator.</summary>
+public sealed class KinesisIngress;
+
+/// <param name="CreateStreams">Create the input and milestone streams when missing (local endpoints).</param>
+/// <param name="ShardCount">Shards of a stream created here.</param>
+public sealed record KinesisIngressSetup(
+    KinesisClient Client,
+    IngressOptions Options,
+    ICheckpointStore Checkpoints,
+    IDeadLetterSink DeadLetters,
+    IShardOwnership Ownership,
+    bool CreateStreams,
+    int ShardCount,
+    IReadOnlyList<string> StreamsToCreate,
+    ILoggerFactory LoggerFactory);
+
+public static class IngressHostingExtensions
+{
+    /// <summary>How long a graceful shutdown waits for the shard readers to drain and checkpoint.</summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+
+    public static AkkaConfigurationBuilder WithKinesisIngress(this AkkaConfigurationBuilder builder, KinesisIngressSetup setup) =>
+        builder.WithActors((system, registry) =>
+        {
+            var logger = setup.LoggerFactory.CreateLogger("Akka.Basketball.Ingress");
+            if (setup.CreateStreams)
+                _ = CreateStreamsAsync(setup, logger);
+
+            var delivery = new EventDelivery(registry.Get<GameRegion>(), registry.Get<PlayerRegion>(), setup.Options, logger);
+            var processor = new RecordBatchProcessor(delivery, setup.DeadLetters, new IngressMetrics(), setup.Options);
+            var cluster = Akka.Cluster.Cluster.Get(system);
+            // Owner = this incarnation of this node: a restarted node on the same address is a new owner.
+            var owner = $"{cluster.SelfAddress}#{cluster.SelfUniqueAddress.Uid}";
+            var api = new KinesisShardStreamApi(setup.Client, setup.Options.StreamName);
+            var coordinator = system.ActorOf(
+                IngressCoordinator.PropsFor(api, setup.Checkpoints, processor, setup.Options, new IngressMetrics(), setup.Ownership, owner, logger),
+                "kinesis-ingress");
+            registry.Register<KinesisIngress>(coordinator);
+
+            // Drain before sharding hands entities off: readers finish their batch (entities still answer),
+            // checkpoint, and release their leases, so a successor re-reads nothing that was durable.
+            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "drain-kinesis-ingress", async () =>
+            {
+                try
+                {
+                    await coordinator.Ask<IngressDrained>(DrainAll.Instance, DrainTimeout);
+                }
+                catch (Exception ex)
+                {
+                    logger.LogWarning(ex, "Draining the Kinesis ingress did not finish in {Timeout}; the next owner re-reads from the last checkpoint", DrainTimeout);
+                }
+                return Done.Instance;
+            });
+        });
+
+    private static async Task CreateStreamsAsync(KinesisIngressSetup setup, ILogger logger)
+    {
+        foreach (var stream in setup.StreamsToCreate)
+        {
+            try
+            {
+                if (await setup.Client.CreateStreamIfMissingAsync(stream, setup.ShardCount, TimeSpan.FromSeconds(30)))
+                    logger.LogInformation("Created Kinesis stream {Stream} with {Shards} shards", stream, setup.ShardCount);
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Could not create Kinesis stream {Stream}; the ingress keeps retrying to list its shards", stream);
+            }
+        }
+    }
+}
