@@ -1,0 +1,170 @@
+// The dead letter table (SPEC §4.4) on SQLite or PostgreSQL. A record's checkpoint may pass it only once it is
+// stored here, so writes are batched (one transaction) and idempotent per (shard, sequence number): storing
+// the same Kinesis record again after a crash keeps the first row.
+using System.Data;
+using System.Data.Common;
+using Akka.Basketball.Ingress.Storage;
+
+namespace Akka.Basketball.Ingress.DeadLetters;
+
+public sealed class DeadLetterStore
+{
+    public const string TableName = "dead_letters";
+
+    private readonly DatabaseTarget _database;
+    private readonly SqlDialect _dialect;
+    private readonly SchemaGate _schema;
+
+    public DeadLetterStore(DatabaseTarget database)
+    {
+        _database = database;
+        _dialect = SqlDialect.For(database.Kind);
+        _schema = new SchemaGate(CreateSchemaAsync);
+    }
+
+    /// <summary>Creates the table if it is missing. Called by every operation anyway; call it at start-up to fail early.</summary>
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => _schema.EnsureAsync(cancellationToken);
+
+    /// <summary>Stores the letters in one transaction; a letter whose (shard, sequence number) is stored already is skipped.</summary>
+    /// <returns>How many rows were new.</returns>
+    public async Task<int> StoreManyAsync(IReadOnlyList<DeadLetter> letters, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(letters);
+        if (letters.Count == 0)
+            return 0;
+        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        // UNIQUE (shard_id, sequence_number) treats NULLs as distinct in both databases, so letters without a shard
+        // (never read from Kinesis) are all kept.
+        command.CommandText = $"""
+            INSERT INTO {TableName}
+                (reason, message, event_id, aggregate_id, partition_key, shard_id, sequence_number, data, received_at)
+            VALUES (@reason, @message, @event_id, @aggregate_id, @partition_key, @shard_id, @sequence_number, @data, @received_at)
+            ON CONFLICT (shard_id, sequence_number) DO NOTHING
+            """;
+        var reason = AddText(command, "reason");
+        var message = AddText(command, "message");
+        var eventId = AddText(command, "event_id");
+        var aggregateId = AddText(command, "aggregate_id");
+        var partitionKey = AddText(command, "partition_key");
+        var shardId = AddText(command, "shard_id");
+        var sequenceNumber = AddText(command, "sequence_number");
+        var data = _dialect.AddParameter(command, "data", Array.Empty<byte>());
+        data.DbType = DbType.Binary;
+        var receivedAt = _dialect.AddParameter(command, "received_at", DateTimeOffset.UnixEpoch);
+
+        var inserted = 0;
+        foreach (var letter in letters)
+        {
+            if ((letter.ShardId is null) != (letter.SequenceNumber is null))
+                throw new ArgumentException(
+                    $"Dead letter for event '{letter.EventId}' has a shard id without a sequence number or the reverse.", nameof(letters));
+            _dialect.SetValue(reason, letter.Reason);
+            _dialect.SetValue(message, letter.Message);
+            _dialect.SetValue(eventId, letter.EventId);
+            _dialect.SetValue(aggregateId, letter.AggregateId);
+            _dialect.SetValue(partitionKey, letter.PartitionKey);
+            _dialect.SetValue(shardId, letter.ShardId);
+            _dialect.SetValue(sequenceNumber, letter.SequenceNumber);
+            _dialect.SetValue(data, letter.Data);
+            _dialect.SetValue(receivedAt, letter.ReceivedAt);
+            inserted += await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return inserted;
+    }
+
+    /// <summary>The most recently stored letters first (by store order, which a producer's clock cannot disturb).</summary>
+    public async Task<IReadOnlyList<DeadLetter>> NewestAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        if (limit == 0)
+            return [];
+        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT reason, message, event_id, aggregate_id, partition_key, shard_id, sequence_number, data, received_at
+              FROM {TableName} ORDER BY id DESC LIMIT @limit
+            """;
+        var limitParameter = _dialect.AddParameter(command, "limit", limit);
+        limitParameter.DbType = DbType.Int32;
+
+        var letters = new List<DeadLetter>(Math.Min(limit, 1024));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            letters.Add(new DeadLetter(
+                reader.GetString(0),
+                reader.GetString(1),
+                SqlDialect.ReadNullableString(reader, 2),
+                SqlDialect.ReadNullableString(reader, 3),
+                reader.GetString(4),
+                SqlDialect.ReadNullableString(reader, 5),
+                SqlDialect.ReadNullableString(reader, 6),
+                reader.GetFieldValue<byte[]>(7),
+                _dialect.ReadTimestamp(reader, 8)));
+        }
+        return letters;
+    }
+
+    public async Task<long> CountAsync(CancellationToken cancellationToken = default)
+    {
+        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM {TableName}";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Stored letters per reason code (for /metrics and the CLI), in reason order.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountByReasonAsync(CancellationToken cancellationToken = default)
+    {
+        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT reason, COUNT(*) FROM {TableName} GROUP BY reason ORDER BY reason";
+
+        var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            counts[reader.GetString(0)] = reader.GetInt64(1);
+        return counts;
+    }
+
+    private async Task CreateSchemaAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            CREATE TABLE IF NOT EXISTS {TableName} (
+                id              {_dialect.AutoIncrementPrimaryKey},
+                reason          TEXT NOT NULL,
+                message         TEXT NOT NULL,
+                event_id        TEXT NULL,
+                aggregate_id    TEXT NULL,
+                partition_key   TEXT NOT NULL,
+                shard_id        TEXT NULL,
+                sequence_number TEXT NULL,
+                data            {_dialect.BlobType} NOT NULL,
+                received_at     {_dialect.TimestampType} NOT NULL,
+                UNIQUE (shard_id, sequence_number)
+            );
+            CREATE INDEX IF NOT EXISTS ix_{TableName}_reason ON {TableName} (reason);
+            """;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private DbParameter AddText(DbCommand command, string name)
+    {
+        var parameter = _dialect.AddParameter(command, name, null);
+        parameter.DbType = DbType.String;
+        return parameter;
+    }
+}
