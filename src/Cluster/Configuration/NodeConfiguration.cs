@@ -5,7 +5,8 @@ using Akka.Persistence.Sql;
 
 namespace Akka.Basketball.Cluster.Configuration;
 
-public sealed record NodeConfiguration(Config Akka, NodeSettings Settings)
+/// <param name="Environment">The variables the node was configured from (Kinesis reads its own from here too).</param>
+public sealed record NodeConfiguration(Config Akka, NodeSettings Settings, Func<string, string?> Environment)
 {
     public const string FileName = "akka.hocon";
 
@@ -29,11 +30,11 @@ public sealed record NodeConfiguration(Config Akka, NodeSettings Settings)
             """);
 
         var akka = derived
-            .WithFallback(settings.Journal.ToPersistenceConfig())
+            .WithFallback(PersistenceConfiguration.For(settings.Database))
             .WithFallback(configured)
             .WithFallback(BasketballSerialization.Config)
             .WithFallback(SqlPersistence.DefaultConfiguration);
-        return new NodeConfiguration(akka, settings);
+        return new NodeConfiguration(akka, settings, env);
     }
 
     private static string Locate()

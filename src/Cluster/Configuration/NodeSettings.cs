@@ -1,5 +1,6 @@
 // Everything a node needs to start, read from akka.hocon + environment.
 using System.Collections.Immutable;
+using Akka.Basketball.Ingress.Storage;
 using Akka.Basketball.Shards.Domain;
 using Akka.Basketball.Shards.Domain.Milestones;
 using Akka.Basketball.Shards.Entities;
@@ -13,7 +14,7 @@ public sealed record NodeSettings(
     IReadOnlyList<string> Seeds,
     string HttpUrl,
     string Ops,
-    JournalTarget Journal,
+    DatabaseTarget Database,
     BasketballSettings Domain,
     EntityOptions Entities,
     IngressSettings Ingress)
@@ -31,7 +32,7 @@ public sealed record NodeSettings(
             seeds.ToArray(),
             node.GetString("http"),
             node.GetString("ops"),
-            JournalTarget.Parse(config.GetString("basketball.journal")),
+            DatabaseTarget.Parse(config.GetString("basketball.journal")),
             new BasketballSettings(
                 new MilestoneSettings(
                     milestones.GetIntList("player-points-in-game").ToImmutableArray(),

@@ -2,8 +2,15 @@
 using System.Text.Json.Serialization;
 using Akka.Basketball.Cluster.Configuration;
 using Akka.Basketball.Cluster.Http;
+using Akka.Basketball.Ingress.Checkpoints;
+using Akka.Basketball.Ingress.Consumer;
+using Akka.Basketball.Ingress.DeadLetters;
+using Akka.Basketball.Ingress.Hosting;
+using Akka.Basketball.Ingress.Kinesis;
+using Akka.Basketball.Ingress.Milestones;
 using Akka.Basketball.Shards.Hosting;
 using Akka.Hosting;
+using Prometheus;
 
 namespace Akka.Basketball.Cluster.Hosting;
 
@@ -12,21 +19,36 @@ public static class BasketballNode
     public static WebApplication Build(NodeConfiguration configuration, string[]? args = null)
     {
         var settings = configuration.Settings;
-        settings.Journal.Prepare();
+        var database = settings.Database;
+        PersistenceConfiguration.Prepare(database);
 
         var builder = WebApplication.CreateBuilder(args ?? []);
         builder.WebHost.UseUrls(settings.HttpUrl);
-        builder.Services.ConfigureHttpJsonOptions(json =>
-        {
-            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
-            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
-        });
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+
+        var kinesisOptions = KinesisOptions.FromEnvironment(configuration.Environment);
+        var createStreams = settings.Ingress.CreateStreams ?? kinesisOptions.IsLocalEndpoint;
+        var checkpoints = new SqlCheckpointStore(database);
+        var deadLetters = new DeadLetterStore(database);
+        var milestones = new MilestoneStore(database);
 
         builder.Services.AddSingleton(configuration);
-        builder.Services.AddSingleton<IReadinessCheck>(new JournalReachableCheck(settings.Journal));
+        builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton<ICheckpointStore>(checkpoints);
+        builder.Services.AddSingleton(deadLetters);
+        builder.Services.AddSingleton(milestones);
+        builder.Services.AddSingleton(sp => new KinesisClient(kinesisOptions, sp.GetRequiredService<ILoggerFactory>().CreateLogger<KinesisClient>()));
+        builder.Services.AddSingleton(sp => new KinesisProducer(sp.GetRequiredService<KinesisClient>(),
+            new KinesisProducerOptions(settings.Ingress.Options.StreamName), sp.GetRequiredService<ILoggerFactory>().CreateLogger<KinesisProducer>()));
+        builder.Services.AddSingleton<IReadinessCheck>(new JournalReachableCheck(database));
         builder.Services.AddSingleton<IReadinessCheck, ClusterMemberUpCheck>();
-        builder.Services.AddAkka(NodeSettings.ActorSystemName, (akka, _) =>
+        builder.Services.AddSingleton<IReadinessCheck, IngressRunningCheck>();
+        builder.Services.AddAkka(NodeSettings.ActorSystemName, (akka, services) =>
         {
+            var loggerFactory = services.GetRequiredService<ILoggerFactory>();
+            var client = services.GetRequiredService<KinesisClient>();
+            var milestonesOut = new KinesisProducer(client, new KinesisProducerOptions(settings.Ingress.MilestonesStream),
+                loggerFactory.CreateLogger<KinesisProducer>());
             akka.ConfigureLoggers(loggers =>
                 {
                     loggers.ClearLoggers();
@@ -43,12 +65,26 @@ public static class BasketballNode
                         var cluster = Akka.Cluster.Cluster.Get(system);
                         cluster.Join(cluster.SelfAddress);
                     }
-                });
+                })
+                .WithKinesisIngress(new KinesisIngressSetup(
+                    client,
+                    settings.Ingress.Options,
+                    checkpoints,
+                    deadLetters,
+                    AllShards.Instance,
+                    createStreams,
+                    settings.Ingress.Shards,
+                    [settings.Ingress.Options.StreamName, settings.Ingress.MilestonesStream],
+                    loggerFactory))
+                .WithMilestonePublisher(milestones, milestonesOut, loggerFactory);
         });
 
         var app = builder.Build();
         app.MapHealthEndpoints();
         app.MapQueryEndpoints();
+        app.MapIngressEndpoints();
+        app.MapFeedEndpoints();
+        app.MapMetrics("/metrics");
         return app;
     }
 }

@@ -1,22 +1,16 @@
-// Readiness: the SQL database behind journal and snapshots answers a trivial query.
-using System.Data.Common;
-using Akka.Basketball.Cluster.Configuration;
+// Readiness: the SQL database behind journal, snapshots, checkpoints and dead letters answers.
 using Akka.Basketball.Cluster.Http;
-using Microsoft.Data.Sqlite;
-using Npgsql;
+using Akka.Basketball.Ingress.Storage;
 
 namespace Akka.Basketball.Cluster.Hosting;
 
-public sealed class JournalReachableCheck(JournalTarget journal) : IReadinessCheck
+public sealed class JournalReachableCheck(DatabaseTarget database) : IReadinessCheck
 {
     public string Name => "journal";
 
     public async Task<bool> IsReadyAsync(CancellationToken cancellationToken)
     {
-        await using DbConnection connection = journal.Kind == JournalKind.Sqlite
-            ? new SqliteConnection(journal.ConnectionString)
-            : new NpgsqlConnection(journal.ConnectionString);
-        await connection.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT 1";
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken)) == 1;

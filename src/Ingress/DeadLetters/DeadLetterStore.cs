@@ -7,7 +7,7 @@ using Akka.Basketball.Ingress.Storage;
 
 namespace Akka.Basketball.Ingress.DeadLetters;
 
-public sealed class DeadLetterStore
+public sealed class DeadLetterStore : Akka.Basketball.Ingress.Consumer.IDeadLetterSink
 {
     public const string TableName = "dead_letters";
 
