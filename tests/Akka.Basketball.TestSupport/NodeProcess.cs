@@ -1,0 +1,128 @@
+// A real node process (the same binary as production), for tests that kill it with SIGKILL or stop it with SIGTERM.
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Akka.Basketball.TestSupport;
+
+public sealed class NodeProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _log = new();
+
+    private NodeProcess(Process process, string httpUrl, int akkaPort)
+    {
+        _process = process;
+        HttpUrl = httpUrl;
+        AkkaPort = akkaPort;
+        Http = new HttpClient { BaseAddress = new Uri(httpUrl), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public string HttpUrl { get; }
+
+    public int AkkaPort { get; }
+
+    public HttpClient Http { get; }
+
+    public int Pid => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The last lines the node wrote (for failure messages).</summary>
+    public string RecentLog => string.Join('\n', _log.TakeLast(80));
+
+    /// <param name="env">Environment of the node (BASKETBALL_JOURNAL, KINESIS_ENDPOINT, …); ports are added here.</param>
+    /// <param name="workingDirectory">Where the node runs (its akka.hocon comes from the binary's folder).</param>
+    public static async Task<NodeProcess> StartAsync(IReadOnlyDictionary<string, string> env, string workingDirectory,
+        TimeSpan? readyTimeout = null, int? akkaPort = null)
+    {
+        var httpPort = FreePort.Next();
+        var port = akkaPort ?? FreePort.Next();
+        var binary = Path.Combine(AppContext.BaseDirectory, "Akka.Basketball.Cluster.dll");
+        var start = new ProcessStartInfo("dotnet", [binary])
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["BASKETBALL_HTTP"] = $"http://127.0.0.1:{httpPort}";
+        start.Environment["BASKETBALL_PORT"] = port.ToString();
+        start.Environment["BASKETBALL_HOSTNAME"] = "127.0.0.1";
+        start.Environment["BASKETBALL_OPS"] = $"127.0.0.1:{FreePort.Next()}";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Logging__LogLevel__Akka.Basketball"] = "Information";
+        foreach (var (key, value) in env)
+            start.Environment[key] = value;
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the node process");
+        var node = new NodeProcess(process, $"http://127.0.0.1:{httpPort}", port);
+        process.OutputDataReceived += (_, e) => node.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => node.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await Eventually.Until(async () =>
+            {
+                if (process.HasExited)
+                    throw new InvalidOperationException($"node exited with {process.ExitCode}:\n{node.RecentLog}");
+                using var response = await node.Http.GetAsync("/health/ready");
+                return response.IsSuccessStatusCode;
+            }, readyTimeout ?? TimeSpan.FromSeconds(60), "node is ready", TimeSpan.FromMilliseconds(200));
+        }
+        catch (TimeoutException ex)
+        {
+            await node.DisposeAsync();
+            throw new TimeoutException($"{ex.Message}\n{node.RecentLog}", ex);
+        }
+        return node;
+    }
+
+    /// <summary>kill -9: no shutdown hooks, no draining, no final checkpoint.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+            _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM: CoordinatedShutdown drains the ingress and hands over like a production stop.</summary>
+    public async Task StopGracefullyAsync(TimeSpan? timeout = null)
+    {
+        if (_process.HasExited)
+            return;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]))
+            await kill!.WaitForExitAsync();
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"node did not stop within the timeout after SIGTERM:\n{RecentLog}");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+            return;
+        _log.Enqueue(line);
+        while (_log.Count > 400 && _log.TryDequeue(out _))
+        {
+        }
+    }
+}
