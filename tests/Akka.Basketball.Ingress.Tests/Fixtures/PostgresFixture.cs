@@ -74,6 +74,27 @@ public sealed class PostgresFixture : IAsyncLifetime
         return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name }.ConnectionString;
     }
 
+    /// <summary>
+    /// Starts the server if needed and creates an empty schema in the <c>postgres</c> database; returns a connection
+    /// string whose search path is that schema, so unqualified tables land there. Much cheaper than a database
+    /// (about 5 ms against 150–300 ms) for tests that only need tables of their own.
+    /// </summary>
+    public async Task<string> CreateSchemaAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureStartedAsync(cancellationToken);
+        // A schema name cannot be a parameter; this one is generated here, never taken from input.
+        var name = "s_" + Guid.NewGuid().ToString("N");
+        var builder = new NpgsqlConnectionStringBuilder(AdminConnectionString) { SearchPath = name };
+        await using (var connection = new NpgsqlConnection(builder.ConnectionString))
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"CREATE SCHEMA \"{name}\"";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        return builder.ConnectionString;
+    }
+
     public async Task EnsureStartedAsync(CancellationToken cancellationToken = default)
     {
         if (IsSkipped)

@@ -1,4 +1,4 @@
-// The databases the SQL stores are tested against: a temp SQLite file, and a fresh database on the throw-away
+// The databases the SQL stores are tested against: a temp SQLite file, and a fresh schema on the throw-away
 // PostgreSQL server (left out of the theory data when BASKETBALL_SKIP_POSTGRES=1).
 using Akka.Basketball.Ingress.Storage;
 using Akka.Basketball.Ingress.Tests.Fixtures;
@@ -25,7 +25,7 @@ public sealed class TestDatabases(PostgresFixture postgres) : IDisposable
     public async Task<DatabaseTarget> CreateAsync(DatabaseKind kind) => kind switch
     {
         DatabaseKind.Sqlite => DatabaseTarget.Parse($"sqlite:{Path.Combine(_directory, Guid.NewGuid().ToString("N"), "test.db")}"),
-        DatabaseKind.Postgres => DatabaseTarget.Parse($"postgres:{await postgres.CreateDatabaseAsync()}"),
+        DatabaseKind.Postgres => DatabaseTarget.Parse($"postgres:{await postgres.CreateSchemaAsync()}"),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
