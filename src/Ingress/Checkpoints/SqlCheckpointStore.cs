@@ -115,7 +115,9 @@ public sealed class SqlCheckpointStore : ICheckpointStore
         _dialect.AddParameter(command, "now", _clock.GetUtcNow());
 
         var fenced = new List<ShardLease>();
-        foreach (var write in writes)
+        // One lock order for every batch: two nodes saving overlapping shards (during a hand-over) then wait for
+        // each other instead of deadlocking.
+        foreach (var write in writes.OrderBy(w => w.Lease.Stream, StringComparer.Ordinal).ThenBy(w => w.Lease.ShardId, StringComparer.Ordinal))
         {
             stream.Value = write.Lease.Stream;
             shardId.Value = write.Lease.ShardId;
