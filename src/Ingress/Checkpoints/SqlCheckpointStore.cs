@@ -24,9 +24,13 @@ public sealed class SqlCheckpointStore : ICheckpointStore
     }
 
     /// <summary>Creates the table if it is missing. Called by every operation anyway; call it at start-up to fail early.</summary>
-    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => _schema.EnsureAsync(cancellationToken);
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) =>
+        _database.RunAsync(() => _schema.EnsureAsync(cancellationToken));
 
-    public async Task<ShardLease> AcquireAsync(string stream, string shardId, string owner, CancellationToken cancellationToken = default)
+    public Task<ShardLease> AcquireAsync(string stream, string shardId, string owner, CancellationToken cancellationToken = default) =>
+        _database.RunAsync(() => AcquireCoreAsync(stream, shardId, owner, cancellationToken));
+
+    private async Task<ShardLease> AcquireCoreAsync(string stream, string shardId, string owner, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(stream);
         ArgumentException.ThrowIfNullOrEmpty(shardId);
@@ -68,7 +72,10 @@ public sealed class SqlCheckpointStore : ICheckpointStore
             throw new CheckpointFencedException(lease);
     }
 
-    public async Task<IReadOnlyList<ShardLease>> SaveManyAsync(IReadOnlyList<CheckpointWrite> writes, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<ShardLease>> SaveManyAsync(IReadOnlyList<CheckpointWrite> writes, CancellationToken cancellationToken = default) =>
+        _database.RunAsync(() => SaveManyCoreAsync(writes, cancellationToken));
+
+    private async Task<IReadOnlyList<ShardLease>> SaveManyCoreAsync(IReadOnlyList<CheckpointWrite> writes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(writes);
         if (writes.Count == 0)
@@ -108,7 +115,9 @@ public sealed class SqlCheckpointStore : ICheckpointStore
         _dialect.AddParameter(command, "now", _clock.GetUtcNow());
 
         var fenced = new List<ShardLease>();
-        foreach (var write in writes)
+        // One lock order for every batch: two nodes saving overlapping shards (during a hand-over) then wait for
+        // each other instead of deadlocking.
+        foreach (var write in writes.OrderBy(w => w.Lease.Stream, StringComparer.Ordinal).ThenBy(w => w.Lease.ShardId, StringComparer.Ordinal))
         {
             stream.Value = write.Lease.Stream;
             shardId.Value = write.Lease.ShardId;
@@ -135,7 +144,10 @@ public sealed class SqlCheckpointStore : ICheckpointStore
     public Task<IReadOnlyList<ShardCheckpoint>> ListAsync(string stream, CancellationToken cancellationToken = default) =>
         QueryAsync("WHERE stream = @stream ORDER BY shard_id", stream, shardId: null, cancellationToken);
 
-    public async Task ResetAsync(string stream, string shardId, ShardStartPosition position, CancellationToken cancellationToken = default)
+    public Task ResetAsync(string stream, string shardId, ShardStartPosition position, CancellationToken cancellationToken = default) =>
+        _database.RunAsync(() => ResetCoreAsync(stream, shardId, position, cancellationToken));
+
+    private async Task ResetCoreAsync(string stream, string shardId, ShardStartPosition position, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(stream);
         ArgumentException.ThrowIfNullOrEmpty(shardId);
@@ -161,7 +173,10 @@ public sealed class SqlCheckpointStore : ICheckpointStore
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task ReleaseAsync(ShardLease lease, CancellationToken cancellationToken = default)
+    public Task ReleaseAsync(ShardLease lease, CancellationToken cancellationToken = default) =>
+        _database.RunAsync(() => ReleaseCoreAsync(lease, cancellationToken));
+
+    private async Task ReleaseCoreAsync(ShardLease lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lease);
         await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
@@ -181,7 +196,10 @@ public sealed class SqlCheckpointStore : ICheckpointStore
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<IReadOnlyList<ShardCheckpoint>> QueryAsync(string where, string stream, string? shardId, CancellationToken cancellationToken)
+    private Task<IReadOnlyList<ShardCheckpoint>> QueryAsync(string where, string stream, string? shardId, CancellationToken cancellationToken) =>
+        _database.RunAsync(() => QueryCoreAsync(where, stream, shardId, cancellationToken));
+
+    private async Task<IReadOnlyList<ShardCheckpoint>> QueryCoreAsync(string where, string stream, string? shardId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(stream);
         await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);

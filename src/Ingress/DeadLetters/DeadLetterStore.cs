@@ -23,11 +23,15 @@ public sealed class DeadLetterStore : Akka.Basketball.Ingress.Consumer.IDeadLett
     }
 
     /// <summary>Creates the table if it is missing. Called by every operation anyway; call it at start-up to fail early.</summary>
-    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => _schema.EnsureAsync(cancellationToken);
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) =>
+        _database.RunAsync(() => _schema.EnsureAsync(cancellationToken));
 
     /// <summary>Stores the letters in one transaction; a letter whose (shard, sequence number) is stored already is skipped.</summary>
     /// <returns>How many rows were new.</returns>
-    public async Task<int> StoreManyAsync(IReadOnlyList<DeadLetter> letters, CancellationToken cancellationToken = default)
+    public Task<int> StoreManyAsync(IReadOnlyList<DeadLetter> letters, CancellationToken cancellationToken = default) =>
+        _database.RunAsync(() => StoreManyCoreAsync(letters, cancellationToken));
+
+    private async Task<int> StoreManyCoreAsync(IReadOnlyList<DeadLetter> letters, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(letters);
         if (letters.Count == 0)
@@ -80,7 +84,10 @@ public sealed class DeadLetterStore : Akka.Basketball.Ingress.Consumer.IDeadLett
     }
 
     /// <summary>The most recently stored letters first (by store order, which a producer's clock cannot disturb).</summary>
-    public async Task<IReadOnlyList<DeadLetter>> NewestAsync(int limit, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<DeadLetter>> NewestAsync(int limit, CancellationToken cancellationToken = default) =>
+        _database.RunAsync(() => NewestCoreAsync(limit, cancellationToken));
+
+    private async Task<IReadOnlyList<DeadLetter>> NewestCoreAsync(int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         if (limit == 0)
@@ -114,7 +121,10 @@ public sealed class DeadLetterStore : Akka.Basketball.Ingress.Consumer.IDeadLett
         return letters;
     }
 
-    public async Task<long> CountAsync(CancellationToken cancellationToken = default)
+    public Task<long> CountAsync(CancellationToken cancellationToken = default) =>
+        _database.RunAsync(() => CountCoreAsync(cancellationToken));
+
+    private async Task<long> CountCoreAsync(CancellationToken cancellationToken)
     {
         await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -124,7 +134,10 @@ public sealed class DeadLetterStore : Akka.Basketball.Ingress.Consumer.IDeadLett
     }
 
     /// <summary>Stored letters per reason code (for /metrics and the CLI), in reason order.</summary>
-    public async Task<IReadOnlyDictionary<string, long>> CountByReasonAsync(CancellationToken cancellationToken = default)
+    public Task<IReadOnlyDictionary<string, long>> CountByReasonAsync(CancellationToken cancellationToken = default) =>
+        _database.RunAsync(() => CountByReasonCoreAsync(cancellationToken));
+
+    private async Task<IReadOnlyDictionary<string, long>> CountByReasonCoreAsync(CancellationToken cancellationToken)
     {
         await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
         await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
