@@ -15,7 +15,6 @@ public sealed class KinesisClient : IDisposable
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/x-amz-json-1.1");
 
     private readonly HttpClient _http;
-    private readonly bool _disposeHttp;
     private readonly AwsSigV4Signer _signer;
     private readonly ResiliencePipeline _pipeline;
     private readonly ILogger _logger;
@@ -37,7 +36,6 @@ public sealed class KinesisClient : IDisposable
         _time = timeProvider ?? TimeProvider.System;
         // The per-attempt timeout is the pipeline's, so the HttpClient's own is off.
         _http = new HttpClient(handler, disposeHandler) { Timeout = Timeout.InfiniteTimeSpan };
-        _disposeHttp = true;
         _signer = new AwsSigV4Signer(options.Region, "kinesis");
         _pipeline = KinesisRetryPolicy.Build(options, _logger, _time);
     }
@@ -137,6 +135,31 @@ public sealed class KinesisClient : IDisposable
 
             if (_time.GetUtcNow() >= deadline)
                 throw new TimeoutException($"Stream {streamName} is not ACTIVE after {timeout} (status {status}).");
+            await Task.Delay(Options.StreamStatusPollInterval, _time, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Polls until the stream is gone (ResourceNotFound), or throws TimeoutException at the deadline. DeleteStream
+    /// returns while the stream is still DELETING, on AWS and on kinesalite alike.
+    /// </summary>
+    public async Task WaitForStreamDeletedAsync(string streamName, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var deadline = _time.GetUtcNow() + timeout;
+        while (true)
+        {
+            string status;
+            try
+            {
+                status = (await DescribeStreamSummaryAsync(streamName, cancellationToken)).StreamStatus;
+            }
+            catch (KinesisException e) when (e.Kind == KinesisErrorKind.ResourceNotFound)
+            {
+                return;
+            }
+
+            if (_time.GetUtcNow() >= deadline)
+                throw new TimeoutException($"Stream {streamName} still exists after {timeout} (status {status}).");
             await Task.Delay(Options.StreamStatusPollInterval, _time, cancellationToken);
         }
     }
@@ -329,6 +352,6 @@ public sealed class KinesisClient : IDisposable
 
     public void Dispose()
     {
-        if (_disposeHttp) _http.Dispose();
+        _http.Dispose(); // disposes the handler too when the caller asked for it (disposeHandler)
     }
 }

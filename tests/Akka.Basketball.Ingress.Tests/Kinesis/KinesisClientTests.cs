@@ -129,8 +129,11 @@ public sealed class KinesisClientTests(KinesaliteFixture kinesalite)
         using var client = kinesalite.CreateClient();
 
         await client.DeleteStreamAsync(stream);
+        await client.WaitForStreamDeletedAsync(stream, TimeSpan.FromSeconds(10));
 
         (await client.ListStreamsAsync()).Should().NotContain(stream);
+        var describe = () => client.DescribeStreamSummaryAsync(stream);
+        (await describe.Should().ThrowAsync<KinesisException>()).Which.Kind.Should().Be(KinesisErrorKind.ResourceNotFound);
     }
 
     [Fact]

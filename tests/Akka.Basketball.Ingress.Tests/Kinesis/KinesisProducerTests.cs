@@ -100,6 +100,51 @@ public sealed class KinesisProducerTests(KinesaliteFixture kinesalite)
     }
 
     [Fact]
+    public async Task A_later_call_never_overtakes_an_earlier_calls_failed_record_of_the_same_key()
+    {
+        var stream = await kinesalite.CreateStreamAsync(KinesaliteFixture.UniqueStreamName("calls"), 1);
+        var seen = 0;
+        var handler = new FaultInjectingHandler().Inject("PutRecords",
+            new Fault.PartialPutRecords((_, key) => key == "k" && Interlocked.Increment(ref seen) % 2 == 1), times: 20);
+        using var client = kinesalite.CreateClient(handler);
+        await using var producer = new KinesisProducer(client, FastRetries(stream));
+        List<(string, ReadOnlyMemory<byte>)> Call(string name) =>
+            Enumerable.Range(0, 10).Select(i => ("k", (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes($"{name}{i}"))).ToList();
+
+        var first = producer.PutAsync(Call("a"), CancellationToken.None);
+        var second = producer.PutAsync(Call("b"), CancellationToken.None);
+        var results = await Task.WhenAll(first, second);
+
+        results.Should().OnlyContain(r => r.AllSucceeded);
+        results[0].Records.Should().Contain(r => r.Attempts > 1);
+        var inStream = (await StreamReading.ReadStreamAsync(client, stream)).Values.Single();
+        inStream.Select(r => Encoding.UTF8.GetString(r.Data)).Should()
+            .Equal(Enumerable.Range(0, 10).Select(i => $"a{i}").Concat(Enumerable.Range(0, 10).Select(i => $"b{i}")));
+    }
+
+    [Fact]
+    public async Task Cancelled_call_sends_nothing_it_had_not_sent_yet()
+    {
+        var stream = await kinesalite.CreateStreamAsync(KinesaliteFixture.UniqueStreamName("cancel"), 1);
+        var handler = new FaultInjectingHandler().Inject("PutRecords", new Fault.Hang());
+        using var client = kinesalite.CreateClient(handler, kinesalite.Options with { RequestTimeout = TimeSpan.FromSeconds(1) });
+        await using var producer = new KinesisProducer(client, FastRetries(stream));
+        using var cancel = new CancellationTokenSource();
+
+        // The first record hangs in flight; the second waits behind it (same key) and is cancelled there.
+        var put = producer.PutAsync([("k", "first"u8.ToArray()), ("k", "second"u8.ToArray())], cancel.Token);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (handler.Count("PutRecords") == 0 && DateTime.UtcNow < deadline) await Task.Delay(10);
+        await cancel.CancelAsync();
+
+        await FluentActions.Awaiting(() => put).Should().ThrowAsync<OperationCanceledException>();
+        var after = await producer.PutAsync([("other", "x"u8.ToArray())], CancellationToken.None);
+        after.AllSucceeded.Should().BeTrue();
+        var inStream = (await StreamReading.ReadStreamAsync(client, stream)).Values.Single().Select(r => Encoding.UTF8.GetString(r.Data));
+        inStream.Should().NotContain("second");
+    }
+
+    [Fact]
     public async Task A_record_given_up_fails_the_records_of_its_key_behind_it_and_other_keys_go_on()
     {
         var stream = await kinesalite.CreateStreamAsync(KinesaliteFixture.UniqueStreamName("doomed"), 2);

@@ -54,12 +54,14 @@ public sealed class KinesisRetryTests(KinesaliteFixture kinesalite)
     [Fact]
     public async Task An_attempt_that_never_answers_times_out_and_is_retried()
     {
-        var handler = new FaultInjectingHandler().Inject("ListStreams", new Fault.Hang());
+        var stream = await kinesalite.CreateStreamAsync(KinesaliteFixture.UniqueStreamName("hang"), 1);
+        var handler = new FaultInjectingHandler().Inject("DescribeStreamSummary", new Fault.Hang());
         using var client = kinesalite.CreateClient(handler, kinesalite.Options with { RequestTimeout = TimeSpan.FromMilliseconds(300) });
 
-        await client.ListStreamsAsync();
+        var summary = await client.DescribeStreamSummaryAsync(stream);
 
-        handler.Count("ListStreams").Should().Be(2);
+        summary.StreamName.Should().Be(stream);
+        handler.Count("DescribeStreamSummary").Should().Be(2);
     }
 
     [Fact]
