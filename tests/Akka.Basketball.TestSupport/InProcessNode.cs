@@ -45,7 +45,9 @@ public sealed class InProcessNode : IAsyncDisposable
         foreach (var (key, value) in env ?? new Dictionary<string, string>())
             variables[key] = value;
 
-        var overrides = ConfigurationFactory.ParseString((hocon ?? "") + "\nakka.loglevel = WARNING");
+        // Without a Kinesis endpoint the node runs without ingress (entities, queries, milestone table only).
+        var ingress = variables.ContainsKey("KINESIS_ENDPOINT") ? "" : "basketball.ingress.enabled = off\n";
+        var overrides = ConfigurationFactory.ParseString(ingress + (hocon ?? "") + "\nakka.loglevel = WARNING");
         var configuration = NodeConfiguration.Load(
             name => variables.GetValueOrDefault(name),
             Path.Combine(AppContext.BaseDirectory, NodeConfiguration.FileName),

@@ -6,12 +6,13 @@ using Akka.Configuration;
 namespace Akka.Basketball.Cluster.Configuration;
 
 /// <param name="CreateStreams">null = "auto": create them when the Kinesis endpoint is local.</param>
-public sealed record IngressSettings(IngressOptions Options, string MilestonesStream, bool? CreateStreams, int Shards)
+public sealed record IngressSettings(bool Enabled, IngressOptions Options, string MilestonesStream, bool? CreateStreams, int Shards)
 {
     public static IngressSettings Read(Config ingress)
     {
         var create = ingress.GetString("create-streams", "auto").Trim().ToLowerInvariant();
         return new IngressSettings(
+            ingress.GetBoolean("enabled", true),
             new IngressOptions(
                 ingress.GetString("stream"),
                 ShardStartPosition.Parse(ingress.GetString("initial-position")),

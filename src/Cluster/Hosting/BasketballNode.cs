@@ -42,13 +42,15 @@ public static class BasketballNode
             new KinesisProducerOptions(settings.Ingress.Options.StreamName), sp.GetRequiredService<ILoggerFactory>().CreateLogger<KinesisProducer>()));
         builder.Services.AddSingleton<IReadinessCheck>(new JournalReachableCheck(database));
         builder.Services.AddSingleton<IReadinessCheck, ClusterMemberUpCheck>();
-        builder.Services.AddSingleton<IReadinessCheck, IngressRunningCheck>();
+        if (settings.Ingress.Enabled)
+            builder.Services.AddSingleton<IReadinessCheck, IngressRunningCheck>();
         builder.Services.AddAkka(NodeSettings.ActorSystemName, (akka, services) =>
         {
             var loggerFactory = services.GetRequiredService<ILoggerFactory>();
             var client = services.GetRequiredService<KinesisClient>();
-            var milestonesOut = new KinesisProducer(client, new KinesisProducerOptions(settings.Ingress.MilestonesStream),
-                loggerFactory.CreateLogger<KinesisProducer>());
+            var milestonesOut = settings.Ingress.Enabled
+                ? new KinesisProducer(client, new KinesisProducerOptions(settings.Ingress.MilestonesStream), loggerFactory.CreateLogger<KinesisProducer>())
+                : null;
             akka.ConfigureLoggers(loggers =>
                 {
                     loggers.ClearLoggers();
@@ -66,7 +68,10 @@ public static class BasketballNode
                         cluster.Join(cluster.SelfAddress);
                     }
                 })
-                .WithKinesisIngress(new KinesisIngressSetup(
+                .WithMilestonePublisher(milestones, milestonesOut, loggerFactory);
+            if (!settings.Ingress.Enabled)
+                return;
+            akka.WithKinesisIngress(new KinesisIngressSetup(
                     client,
                     settings.Ingress.Options,
                     checkpoints,
@@ -75,8 +80,7 @@ public static class BasketballNode
                     createStreams,
                     settings.Ingress.Shards,
                     [settings.Ingress.Options.StreamName, settings.Ingress.MilestonesStream],
-                    loggerFactory))
-                .WithMilestonePublisher(milestones, milestonesOut, loggerFactory);
+                    loggerFactory));
         });
 
         var app = builder.Build();

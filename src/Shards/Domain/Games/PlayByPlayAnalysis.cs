@@ -1,0 +1,67 @@
+// Facts that depend on the order of the corrected play-by-play: lead changes, largest lead, scoring runs,
+// hot streaks. Pure functions over plays in game-clock order.
+namespace Akka.Basketball.Shards.Domain.Games;
+
+public static class PlayByPlayAnalysis
+{
+    /// <summary>Times the lead passed from one team to the other (a tie alone is not a change), and the largest margin.</summary>
+    public static (int LeadChanges, Lead? LargestLead) Leads(IReadOnlyList<Play> plays, string homeTeamId, string awayTeamId)
+    {
+        int home = 0, away = 0, changes = 0;
+        string? leader = null;
+        Lead? largest = null;
+        foreach (var play in plays)
+        {
+            if (play.TeamId == homeTeamId)
+                home += play.Points;
+            else
+                away += play.Points;
+            var margin = home - away;
+            if (margin != 0)
+            {
+                var now = margin > 0 ? homeTeamId : awayTeamId;
+                if (leader is not null && leader != now)
+                    changes++;
+                leader = now;
+                if (largest is null || Math.Abs(margin) > largest.Points)
+                    largest = new Lead(now, Math.Abs(margin));
+            }
+        }
+        return (changes, largest);
+    }
+
+    /// <summary>Points of every maximal run of unanswered points by <paramref name="teamId"/>, in order.</summary>
+    public static IEnumerable<int> Runs(IReadOnlyList<Play> plays, string teamId)
+    {
+        var current = 0;
+        foreach (var play in plays)
+        {
+            if (play.TeamId == teamId)
+            {
+                current += play.Points;
+            }
+            else if (current > 0)
+            {
+                yield return current;
+                current = 0;
+            }
+        }
+        if (current > 0)
+            yield return current;
+    }
+
+    /// <summary>Most points <paramref name="teamId"/> scored within any <paramref name="windowSeconds"/> of elapsed game clock.</summary>
+    public static int BestWindow(IReadOnlyList<Play> plays, string teamId, int windowSeconds)
+    {
+        var team = plays.Where(p => p.TeamId == teamId).ToList();
+        int best = 0, sum = 0, start = 0;
+        for (var end = 0; end < team.Count; end++)
+        {
+            sum += team[end].Points;
+            while (team[end].Elapsed - team[start].Elapsed > windowSeconds)
+                sum -= team[start++].Points;
+            best = Math.Max(best, sum);
+        }
+        return best;
+    }
+}

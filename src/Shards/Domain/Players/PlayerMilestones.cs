@@ -1,0 +1,24 @@
+// The Player-scoped milestone conditions of SPEC §6.
+using Akka.Basketball.Shards.Domain.Milestones;
+
+namespace Akka.Basketball.Shards.Domain.Players;
+
+internal static class PlayerMilestones
+{
+    public static IEnumerable<MilestoneCondition> Conditions(PlayerState player, MilestoneSettings settings)
+    {
+        var career = player.CareerPoints;
+        foreach (var threshold in settings.CareerPoints)
+            yield return new MilestoneCondition(MilestoneRuleNames.CareerPoints, player.PlayerId, threshold, career >= threshold ? 1 : 0, career, null);
+
+        // CareerHigh: a game whose points exceed every earlier game of the player (the first game sets no record).
+        var best = int.MinValue;
+        foreach (var gameId in player.GameOrder)
+        {
+            var points = player.Lines[gameId].Points;
+            var record = best != int.MinValue && points > best;
+            yield return new MilestoneCondition(MilestoneRuleNames.CareerHigh, gameId, 0, record ? 1 : 0, points, gameId);
+            best = Math.Max(best, points);
+        }
+    }
+}
