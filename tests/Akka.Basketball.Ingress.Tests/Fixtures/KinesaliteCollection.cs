@@ -1,4 +1,6 @@
 // The test collection that shares one kinesalite: tests in it run one class at a time against the same process.
+using Akka.Basketball.TestSupport;
+
 namespace Akka.Basketball.Ingress.Tests.Fixtures;
 
 [CollectionDefinition(Name)]

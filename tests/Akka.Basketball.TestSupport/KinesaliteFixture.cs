@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Akka.Basketball.Ingress.Kinesis;
 
-namespace Akka.Basketball.Ingress.Tests.Fixtures;
+namespace Akka.Basketball.TestSupport;
 
 /// <summary>
 /// One kinesalite process per fixture instance. Use it through <see cref="KinesaliteCollection"/>

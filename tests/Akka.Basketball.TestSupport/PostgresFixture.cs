@@ -13,7 +13,7 @@ using Npgsql;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
-namespace Akka.Basketball.Ingress.Tests.Fixtures;
+namespace Akka.Basketball.TestSupport;
 
 public sealed class PostgresFixture : IAsyncLifetime
 {
@@ -37,6 +37,7 @@ public sealed class PostgresFixture : IAsyncLifetime
     }
 
     // For testing the fixture itself: where the server binaries are looked for.
+    /// <param name="findBinDirectory">Where the PostgreSQL binaries are (tests of the fixture itself replace it).</param>
     internal PostgresFixture(IMessageSink? diagnostics, Func<CancellationToken, Task<string?>>? findBinDirectory)
     {
         _diagnostics = diagnostics;
@@ -281,13 +282,6 @@ public sealed class PostgresFixture : IAsyncLifetime
     }
 
     private void Log(string message) => _diagnostics?.OnMessage(new DiagnosticMessage(message));
-}
-
-/// <summary>One PostgreSQL server shared by every test class in this collection.</summary>
-[CollectionDefinition(Name)]
-public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
-{
-    public const string Name = "PostgreSQL";
 }
 
 /// <summary>A fact that needs PostgreSQL: skipped (with the reason) only when BASKETBALL_SKIP_POSTGRES=1.</summary>
