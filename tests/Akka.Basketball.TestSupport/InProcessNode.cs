@@ -34,7 +34,9 @@ public sealed class InProcessNode : IAsyncDisposable
 
     /// <param name="journal">BASKETBALL_JOURNAL value, e.g. "sqlite:/tmp/x/basketball.db".</param>
     /// <param name="hocon">Extra settings above akka.hocon (short timings, small snapshot interval).</param>
-    public static async Task<InProcessNode> StartAsync(string journal, string? hocon = null, IReadOnlyDictionary<string, string>? env = null)
+    /// <param name="services">Replaces registrations of the node (e.g. a KinesisClient with a fault-injecting handler).</param>
+    public static async Task<InProcessNode> StartAsync(string journal, string? hocon = null, IReadOnlyDictionary<string, string>? env = null,
+        Action<IServiceCollection>? services = null)
     {
         var variables = new Dictionary<string, string>
         {
@@ -52,7 +54,7 @@ public sealed class InProcessNode : IAsyncDisposable
             name => variables.GetValueOrDefault(name),
             Path.Combine(AppContext.BaseDirectory, NodeConfiguration.FileName),
             overrides);
-        var app = BasketballNode.Build(configuration);
+        var app = BasketballNode.Build(configuration, configureServices: services);
         await app.StartAsync();
 
         var system = app.Services.GetRequiredService<ActorSystem>();

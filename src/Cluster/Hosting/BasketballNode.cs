@@ -16,7 +16,8 @@ namespace Akka.Basketball.Cluster.Hosting;
 
 public static class BasketballNode
 {
-    public static WebApplication Build(NodeConfiguration configuration, string[]? args = null)
+    /// <param name="configureServices">Runs after the node's own registrations (tests replace the Kinesis client here).</param>
+    public static WebApplication Build(NodeConfiguration configuration, string[]? args = null, Action<IServiceCollection>? configureServices = null)
     {
         var settings = configuration.Settings;
         var database = settings.Database;
@@ -83,6 +84,7 @@ public static class BasketballNode
                     loggerFactory));
         });
 
+        configureServices?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapHealthEndpoints();
         app.MapQueryEndpoints();
