@@ -1,0 +1,142 @@
+// What every persistent entity does the same way: recover (snapshot + events through Apply), decide a batch
+// of events against a speculative state, persist the batch in one write, answer once it is durable, and
+// snapshot every N events with older snapshots deleted. Game and Player say only what differs.
+using Akka.Actor;
+using Akka.Basketball.Shards.Domain;
+using Akka.Basketball.Shards.Events;
+using Akka.Cluster.Sharding;
+using Akka.Event;
+using Akka.Persistence;
+
+namespace Akka.Basketball.Shards.Entities;
+
+public abstract class AggregateEntity<TState, TEvent> : ReceivePersistentActor where TState : class where TEvent : class
+{
+    private long _lastSnapshotSeqNr;
+
+    protected AggregateEntity(string aggregateId, TState initial, BasketballSettings settings, EntityOptions options)
+    {
+        AggregateId = aggregateId;
+        State = initial;
+        Settings = settings;
+        Options = options;
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            State = (TState)offer.Snapshot;
+            _lastSnapshotSeqNr = offer.Metadata.SequenceNr;
+        });
+        Recover<TEvent>(evt => State = Apply(State, evt));
+
+        Command<ProcessEvents>(Handle);
+        Command<StopEntity>(_ => Context.Stop(Self));
+        Command<SaveSnapshotSuccess>(success =>
+        {
+            _lastSnapshotSeqNr = success.Metadata.SequenceNr;
+            DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1));
+        });
+        Command<SaveSnapshotFailure>(failure =>
+            Log.Warning(failure.Cause, "Snapshot of {0} at {1} failed; recovery replays more events until the next one succeeds",
+                PersistenceId, failure.Metadata.SequenceNr));
+        Command<DeleteSnapshotsSuccess>(_ => { /* older snapshots are gone: nothing else to do */ });
+        Command<DeleteSnapshotsFailure>(failure =>
+            Log.Warning(failure.Cause, "Deleting old snapshots of {0} failed; they are retried at the next snapshot", PersistenceId));
+    }
+
+    protected string AggregateId { get; }
+
+    protected TState State { get; private set; }
+
+    protected BasketballSettings Settings { get; }
+
+    protected EntityOptions Options { get; }
+
+    protected ILoggingAdapter Log { get; } = Context.GetLogger();
+
+    protected abstract Decision<TEvent> Decide(TState state, EventEnvelope evt);
+
+    protected abstract TState Apply(TState state, TEvent evt);
+
+    /// <summary>The journal representation of an event (tags for the read side).</summary>
+    protected virtual object Tag(TEvent evt) => evt;
+
+    /// <summary>Runs once a persisted batch is applied and answered; <paramref name="before"/> is the state before it.</summary>
+    protected virtual void AfterPersisted(TState before)
+    {
+        SnapshotIfDue(force: false);
+    }
+
+    /// <summary>Persist one event outside a batch (e.g. a player line), apply it, then run <paramref name="then"/>.</summary>
+    protected void PersistOne(TEvent evt, Action then) =>
+        Persist(Tag(evt), persisted =>
+        {
+            State = Apply(State, (TEvent)JournalTags.Untag(persisted));
+            then();
+            SnapshotIfDue(force: false);
+        });
+
+    protected void SnapshotIfDue(bool force)
+    {
+        var every = Math.Max(1, Settings.SnapshotEvery);
+        if (force || LastSequenceNr / every > _lastSnapshotSeqNr / every)
+            SaveSnapshot(State);
+    }
+
+    protected void Passivate() => Context.Parent.Tell(new Passivate(StopEntity.Instance));
+
+    private void Handle(ProcessEvents command)
+    {
+        var sender = Sender;
+        var outcomes = new EventOutcome[command.Events.Count];
+        var toPersist = new List<object>(command.Events.Count);
+        var speculative = State;
+        for (var i = 0; i < command.Events.Count; i++)
+        {
+            switch (SafeDecide(speculative, command.Events[i]))
+            {
+                case Decision<TEvent>.Persist persist:
+                    toPersist.Add(Tag(persist.Event));
+                    speculative = Apply(speculative, persist.Event);
+                    outcomes[i] = persist.Outcome;
+                    break;
+                case Decision<TEvent>.Answer answer:
+                    outcomes[i] = answer.Outcome;
+                    break;
+            }
+        }
+
+        if (toPersist.Count == 0)
+        {
+            sender.Tell(new EventsProcessed(AggregateId, outcomes));
+            return;
+        }
+
+        // One write for the whole batch; the answer waits until every event of it is durable.
+        var remaining = toPersist.Count;
+        var before = State;
+        PersistAll(toPersist, persisted =>
+        {
+            State = Apply(State, (TEvent)JournalTags.Untag(persisted));
+            if (--remaining > 0)
+                return;
+            sender.Tell(new EventsProcessed(AggregateId, outcomes));
+            AfterPersisted(before);
+        });
+    }
+
+    private Decision<TEvent> SafeDecide(TState state, EventEnvelope evt)
+    {
+        try
+        {
+            return Decide(state, evt);
+        }
+        catch (Exception ex)
+        {
+            // A bug in a rule must not stall the stream: the record is answered processing_failed (and
+            // dead-lettered by the ingress), nothing is persisted, the entity keeps its state.
+            Log.Error(ex, "Deciding {0} {1} of {2} failed", evt.EventType, evt.EventId, PersistenceId);
+            return new Decision<TEvent>.Answer(EventOutcome.Rejected(evt.EventId,
+                new Rejection(RejectionReason.ProcessingFailed, $"{evt.EventType} could not be processed: {ex.Message}", evt.EventId, AggregateId)));
+        }
+    }
+}
