@@ -1,5 +1,7 @@
-// Kinesis sequence numbers are decimal integers of up to 129 digits: they compare as big integers, never as
-// strings ("9" < "10"). Kept here until the lead unifies it with Kinesis/SequenceNumber.cs.
+// Sequence-number helpers the checkpoint store needs beyond comparison: validation and the fixed-width SQL
+// sort key. Comparison itself lives in one place, Kinesis/SequenceNumber.cs ("9" < "10": big integers).
+using Akka.Basketball.Ingress.Kinesis;
+
 namespace Akka.Basketball.Ingress.Checkpoints;
 
 internal static class KinesisSequence
@@ -7,16 +9,12 @@ internal static class KinesisSequence
     /// <summary>The widest sequence number the Kinesis API allows (pattern <c>0|([1-9]\d{0,128})</c>).</summary>
     public const int MaxDigits = 129;
 
-    /// <summary>Compares two sequence numbers numerically: by length, then ordinally, after trimming leading zeros.</summary>
+    /// <summary>Compares two sequence numbers numerically (see <see cref="SequenceNumber"/>).</summary>
     public static int Compare(string a, string b)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
-        var x = a.AsSpan().TrimStart('0');
-        var y = b.AsSpan().TrimStart('0');
-        if (x.Length != y.Length)
-            return x.Length < y.Length ? -1 : 1;
-        return Math.Sign(x.SequenceCompareTo(y));
+        return Math.Sign(new SequenceNumber(a).CompareTo(new SequenceNumber(b)));
     }
 
     public static bool IsValid(string? value)
