@@ -6,7 +6,8 @@ using Akka.Configuration;
 namespace Akka.Basketball.Cluster.Configuration;
 
 /// <param name="CreateStreams">null = "auto": create them when the Kinesis endpoint is local.</param>
-public sealed record IngressSettings(bool Enabled, IngressOptions Options, string MilestonesStream, bool? CreateStreams, int Shards)
+/// <param name="Readers">Reader workers in the cluster (each reads the Kinesis shards that hash to it).</param>
+public sealed record IngressSettings(bool Enabled, IngressOptions Options, string MilestonesStream, bool? CreateStreams, int Shards, int Readers)
 {
     public static IngressSettings Read(Config ingress)
     {
@@ -34,6 +35,7 @@ public sealed record IngressSettings(bool Enabled, IngressOptions Options, strin
                 "false" or "off" or "no" or "0" => false,
                 _ => throw new ArgumentException($"basketball.ingress.create-streams must be auto, true or false, not '{create}'"),
             },
-            ingress.GetInt("shards"));
+            ingress.GetInt("shards"),
+            Math.Max(1, ingress.GetInt("readers", 8)));
     }
 }

@@ -38,6 +38,7 @@ public static class BasketballNode
         builder.Services.AddSingleton<ICheckpointStore>(checkpoints);
         builder.Services.AddSingleton(deadLetters);
         builder.Services.AddSingleton(milestones);
+        builder.Services.AddSingleton(new IngressStatusBoard());
         builder.Services.AddSingleton(sp => new KinesisClient(kinesisOptions, sp.GetRequiredService<ILoggerFactory>().CreateLogger<KinesisClient>()));
         builder.Services.AddSingleton(sp => new KinesisProducer(sp.GetRequiredService<KinesisClient>(),
             new KinesisProducerOptions(settings.Ingress.Options.StreamName), sp.GetRequiredService<ILoggerFactory>().CreateLogger<KinesisProducer>()));
@@ -77,10 +78,11 @@ public static class BasketballNode
                     settings.Ingress.Options,
                     checkpoints,
                     deadLetters,
-                    AllShards.Instance,
                     createStreams,
                     settings.Ingress.Shards,
                     [settings.Ingress.Options.StreamName, settings.Ingress.MilestonesStream],
+                    settings.Ingress.Readers,
+                    services.GetRequiredService<IngressStatusBoard>(),
                     loggerFactory));
         });
 

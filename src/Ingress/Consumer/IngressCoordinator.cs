@@ -1,4 +1,5 @@
-// Keeps one ShardReader per readable shard this node owns. A child shard (after a split or merge) becomes
+// Keeps one ShardReader per readable shard this worker owns (a cluster runs several workers, spread over
+// the nodes by a ShardedDaemonProcess). A child shard (after a split or merge) becomes
 // readable only once every parent has a SHARD_END checkpoint or has left the stream, so per-aggregate
 // order survives resharding.
 using Akka.Actor;
@@ -16,6 +17,7 @@ public sealed class IngressCoordinator : ReceiveActor, IWithTimers
     private readonly IngressOptions _options;
     private readonly IngressMetrics _metrics;
     private readonly IShardOwnership _ownership;
+    private readonly IngressStatusBoard _board;
     private readonly ILogger _logger;
     private readonly string _owner;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -24,11 +26,11 @@ public sealed class IngressCoordinator : ReceiveActor, IWithTimers
     private readonly HashSet<string> _completed = new();
     private bool _discovering;
     private bool _draining;
-    private bool _streamReachable;
 
     public IngressCoordinator(IShardStreamApi api, ICheckpointStore checkpoints, RecordBatchProcessor processor, IngressOptions options,
-        IngressMetrics metrics, IShardOwnership ownership, string owner, ILogger logger)
+        IngressMetrics metrics, IShardOwnership ownership, string owner, IngressStatusBoard board, ILogger logger)
     {
+        _board = board;
         _api = api;
         _checkpoints = checkpoints;
         _processor = processor;
@@ -43,7 +45,6 @@ public sealed class IngressCoordinator : ReceiveActor, IWithTimers
         Receive<DiscoveryFailed>(failed =>
         {
             _discovering = false;
-            _streamReachable = false;
             _log.Warning("Listing shards of {0} failed: {1}; retrying in a second", _api.StreamName, failed.Cause.Message);
             Timers.StartSingleTimer("rediscover", Discover.Instance, TimeSpan.FromSeconds(1));
         });
@@ -56,25 +57,35 @@ public sealed class IngressCoordinator : ReceiveActor, IWithTimers
         {
             var shard = _readers.FirstOrDefault(r => r.Value.Equals(terminated.ActorRef)).Key;
             if (shard is not null)
+            {
                 _readers.Remove(shard);
+                _statuses[shard].Reading = false;
+            }
             // A reader that stopped on failure is started again by the next discovery (a pause, not a hammering).
         });
-        Receive<GetIngressStatus>(_ => Sender.Tell(new IngressStatus(_owner, _api.StreamName, _streamReachable, _statuses.Values
-            .OrderBy(s => s.ShardId, StringComparer.Ordinal)
-            .Select(s => new ShardReport(s.ShardId, _readers.ContainsKey(s.ShardId), s.CheckpointSequenceNumber, s.ShardEnded,
-                s.MillisBehindLatest, s.RecordsRead, s.LastReadSequenceNumber))
-            .ToArray())));
-        Receive<DrainAll>(_ => StartDraining());
+        Receive<DrainAll>(_ => StartDraining(stopAfter: false));
+        // Hand-off (a node leaves, the worker moves): drain, checkpoint, release, then stop so the worker can
+        // start on its new node and resume exactly after the released checkpoints.
+        Receive<DrainAndStop>(_ => StartDraining(stopAfter: true));
+        Receive<IngressDrained>(_ => Context.Stop(Self));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props PropsFor(IShardStreamApi api, ICheckpointStore checkpoints, RecordBatchProcessor processor, IngressOptions options,
-        IngressMetrics metrics, IShardOwnership ownership, string owner, ILogger logger) =>
-        Props.Create(() => new IngressCoordinator(api, checkpoints, processor, options, metrics, ownership, owner, logger));
+        IngressMetrics metrics, IShardOwnership ownership, string owner, IngressStatusBoard board, ILogger logger) =>
+        Props.Create(() => new IngressCoordinator(api, checkpoints, processor, options, metrics, ownership, owner, board, logger));
+
+    protected override void PostStop()
+    {
+        _board.Stopped(Self);
+        foreach (var shard in _statuses.Keys)
+            _board.Forget(shard);
+    }
 
     protected override void PreStart()
     {
+        _board.Started(Self);
         Self.Tell(Discover.Instance);
         Timers.StartPeriodicTimer(nameof(Discover), Discover.Instance, _options.ShardDiscoveryInterval);
     }
@@ -97,7 +108,6 @@ public sealed class IngressCoordinator : ReceiveActor, IWithTimers
     private void OnDiscovered(Discovered discovered)
     {
         _discovering = false;
-        _streamReachable = true;
         if (_draining)
             return;
         _completed.UnionWith(discovered.EndedShards);
@@ -116,19 +126,23 @@ public sealed class IngressCoordinator : ReceiveActor, IWithTimers
     private void StartReader(string shardId)
     {
         if (!_statuses.TryGetValue(shardId, out var status))
+        {
             _statuses[shardId] = status = new ShardStatus(shardId);
+            _board.Track(status);
+        }
         var reader = Context.ActorOf(
             ShardReader.PropsFor(shardId, _owner, _api, _checkpoints, _processor, _options, _metrics, status, _logger),
             "shard-" + Uri.EscapeDataString(shardId));
         Context.Watch(reader);
         _readers[shardId] = reader;
+        status.Reading = true;
     }
 
-    private void StartDraining()
+    private void StartDraining(bool stopAfter)
     {
         _draining = true;
         Timers.Cancel(nameof(Discover));
-        var requester = Sender;
+        var requester = stopAfter ? Self : Sender;
         var drains = _readers.Values
             .Select(reader => reader.Ask<Drained>(Drain.Instance, TimeSpan.FromSeconds(30)).ContinueWith(_ => true))
             .ToArray();
@@ -163,3 +177,9 @@ public sealed record DrainAll
 }
 
 public sealed record IngressDrained(int Readers);
+
+/// <summary>The reader worker's hand-off stop message: drain like <see cref="DrainAll"/>, then stop.</summary>
+public sealed record DrainAndStop
+{
+    public static readonly DrainAndStop Instance = new();
+}

@@ -7,6 +7,7 @@ public sealed class ShardStatus(string shardId)
     private long _millisBehindLatest;
     private string? _lastRead;
     private string? _checkpoint;
+    private bool _reading;
 
     public string ShardId { get; } = shardId;
 
@@ -19,6 +20,9 @@ public sealed class ShardStatus(string shardId)
     public string? CheckpointSequenceNumber => Volatile.Read(ref _checkpoint);
 
     public bool ShardEnded { get; private set; }
+
+    /// <summary>A reader of this node is reading the shard right now.</summary>
+    public bool Reading { get => Volatile.Read(ref _reading); internal set => Volatile.Write(ref _reading, value); }
 
     internal void ReportRead(ShardRecordBatch batch)
     {

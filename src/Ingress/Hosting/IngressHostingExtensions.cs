@@ -1,15 +1,18 @@
-// Akka.Hosting composition of the Kinesis consumer: one IngressCoordinator per node, drained on shutdown.
+// Akka.Hosting composition of the Kinesis consumer: `Workers` reader workers (IngressCoordinators) spread over
+// the cluster by a ShardedDaemonProcess, each reading the Kinesis shards that hash to it; a per-node status
+// actor for `ingress status` and readiness; a drain of the local readers on shutdown.
 using Akka.Actor;
 using Akka.Basketball.Ingress.Checkpoints;
 using Akka.Basketball.Ingress.Consumer;
 using Akka.Basketball.Ingress.Kinesis;
 using Akka.Basketball.Shards.Hosting;
+using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Akka.Basketball.Ingress.Hosting;
 
-/// <summary>Registry key of this node's IngressCoordinator.</summary>
+/// <summary>Registry key of this node's IngressStatusActor (answers GetIngressStatus, DrainAll).</summary>
 public sealed class KinesisIngress;
 
 /// <param name="CreateStreams">Create the input and milestone streams when missing (local endpoints).</param>
@@ -19,10 +22,11 @@ public sealed record KinesisIngressSetup(
     IngressOptions Options,
     ICheckpointStore Checkpoints,
     IDeadLetterSink DeadLetters,
-    IShardOwnership Ownership,
     bool CreateStreams,
     int ShardCount,
     IReadOnlyList<string> StreamsToCreate,
+    int Workers,
+    IngressStatusBoard Board,
     ILoggerFactory LoggerFactory);
 
 public static class IngressHostingExtensions
@@ -43,9 +47,16 @@ public static class IngressHostingExtensions
             // Owner = this incarnation of this node: a restarted node on the same address is a new owner.
             var owner = $"{cluster.SelfAddress}#{cluster.SelfUniqueAddress.Uid}";
             var api = new KinesisShardStreamApi(setup.Client, setup.Options.StreamName);
-            var coordinator = system.ActorOf(
-                IngressCoordinator.PropsFor(api, setup.Checkpoints, processor, setup.Options, new IngressMetrics(), setup.Ownership, owner, logger),
-                "kinesis-ingress");
+            var metrics = new IngressMetrics();
+            // Each worker is an entity of its own shard: sharding spreads them over the nodes, moves them when
+            // nodes join, leave or crash (keep-alive pings restart them within a second), and hands them off
+            // with DrainAndStop so that a worker checkpoints and releases its shards before moving.
+            ShardedDaemonProcess.Get(system).Init("kinesis-readers", setup.Workers,
+                worker => IngressCoordinator.PropsFor(api, setup.Checkpoints, processor, setup.Options, metrics,
+                    new StableShardOwnership(worker, setup.Workers), owner, setup.Board, logger),
+                ShardedDaemonProcessSettings.Create(system),
+                DrainAndStop.Instance);
+            var coordinator = system.ActorOf(IngressStatusActor.PropsFor(setup.Board, api, owner), "kinesis-ingress");
             registry.Register<KinesisIngress>(coordinator);
 
             // Drain before sharding hands entities off: readers finish their batch (entities still answer),

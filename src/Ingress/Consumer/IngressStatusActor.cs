@@ -1,0 +1,46 @@
+// This node's ingress face: answers `ingress status` from the board, probes the input stream for readiness,
+// and drains the local readers on shutdown.
+using Akka.Actor;
+
+namespace Akka.Basketball.Ingress.Consumer;
+
+public sealed class IngressStatusActor : ReceiveActor, IWithTimers
+{
+    private static readonly TimeSpan ProbeEvery = TimeSpan.FromSeconds(5);
+
+    public IngressStatusActor(IngressStatusBoard board, IShardStreamApi api, string owner)
+    {
+        Receive<GetIngressStatus>(_ => Sender.Tell(new IngressStatus(owner, api.StreamName, board.StreamReachable, board.Shards)));
+        Receive<Probe>(_ => api.ListShardsAsync(CancellationToken.None)
+            .ContinueWith(t => new ProbeResult(t.IsCompletedSuccessfully), TaskContinuationOptions.ExecuteSynchronously)
+            .PipeTo(Self));
+        Receive<ProbeResult>(result => board.StreamReachable = result.Reachable);
+        Receive<DrainAll>(_ =>
+        {
+            var requester = Sender;
+            var drains = board.Coordinators
+                .Select(c => c.Ask<IngressDrained>(DrainAll.Instance, TimeSpan.FromSeconds(30)))
+                .ToArray();
+            Task.WhenAll(drains).ContinueWith(t => new IngressDrained(t.IsCompletedSuccessfully ? t.Result.Sum(d => d.Readers) : 0),
+                TaskContinuationOptions.ExecuteSynchronously).PipeTo(requester);
+        });
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props PropsFor(IngressStatusBoard board, IShardStreamApi api, string owner) =>
+        Props.Create(() => new IngressStatusActor(board, api, owner));
+
+    protected override void PreStart()
+    {
+        Self.Tell(Probe.Instance);
+        Timers.StartPeriodicTimer(nameof(Probe), Probe.Instance, ProbeEvery);
+    }
+
+    private sealed class Probe
+    {
+        public static readonly Probe Instance = new();
+    }
+
+    private sealed record ProbeResult(bool Reachable);
+}
