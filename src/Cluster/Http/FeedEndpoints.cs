@@ -1,7 +1,11 @@
-// Milestones (list and live server-sent events) and dead letters (SPEC §6, §8). Both read the SQL tables
+// Milestones (list and live server-sent events), dead letters (SPEC §6, §8) and this node's ingress status. Both read the SQL tables
 // the ingress writes, so every node answers the same.
 using System.Text.Json;
+using Akka.Actor;
+using Akka.Basketball.Ingress.Consumer;
 using Akka.Basketball.Ingress.DeadLetters;
+using Akka.Basketball.Ingress.Hosting;
+using Akka.Hosting;
 using Akka.Basketball.Ingress.Milestones;
 
 namespace Akka.Basketball.Cluster.Http;
@@ -50,6 +54,10 @@ public static class FeedEndpoints
                 // the subscriber went away: the normal end of a live feed
             }
         });
+
+        // Not in SPEC §8: this node's shard readers (owner, checkpoint, lag, records read), for operators and tests.
+        app.MapGet("/api/ingress/status", async (IRequiredActor<KinesisIngress> ingress, CancellationToken ct) =>
+            Results.Ok(await ingress.ActorRef.Ask<IngressStatus>(GetIngressStatus.Instance, TimeSpan.FromSeconds(5), ct)));
 
         app.MapGet("/api/deadletters", async (int? limit, DeadLetterStore store, CancellationToken ct) =>
             Results.Ok(await store.NewestAsync(limit ?? DefaultLimit, ct)));
