@@ -15,7 +15,7 @@ public sealed class EventDelivery(IActorRef games, IActorRef players, IngressOpt
     /// (the entity keeps failing, its shard cannot be placed, the journal is down) every event of the group is
     /// answered processing_failed, so one poisoned aggregate stalls its shard for a bounded time only.
     /// </summary>
-    public async Task<IReadOnlyList<EventOutcome>> DeliverAsync(
+    public async Task<Delivered> DeliverAsync(
         AggregateType type, string aggregateId, IReadOnlyList<EventEnvelope> events, CancellationToken cancellationToken)
     {
         var region = type == AggregateType.Game ? games : players;
@@ -26,7 +26,7 @@ public sealed class EventDelivery(IActorRef games, IActorRef players, IngressOpt
             try
             {
                 var reply = await region.Ask<EventsProcessed>(command, options.AskTimeout, cancellationToken);
-                return reply.Outcomes;
+                return new Delivered(reply.Outcomes, attempt);
             }
             catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
             {
@@ -39,8 +39,12 @@ public sealed class EventDelivery(IActorRef games, IActorRef players, IngressOpt
         }
 
         var message = $"{type} {aggregateId} did not answer after {options.MaxDeliveryAttempts} attempts ({last?.GetType().Name})";
-        return events
+        return new Delivered(events
             .Select(e => EventOutcome.Rejected(e.EventId, new Rejection(RejectionReason.ProcessingFailed, message, e.EventId, aggregateId)))
-            .ToArray();
+            .ToArray(), options.MaxDeliveryAttempts);
     }
 }
+
+/// <param name="Attempts">1 when the first ask was answered. A duplicate after a retry means an answer was lost
+/// (the first attempt was applied); a duplicate at the first attempt means the record itself came again.</param>
+public sealed record Delivered(IReadOnlyList<EventOutcome> Outcomes, int Attempts);

@@ -13,8 +13,10 @@ public sealed class IngressMetrics
     private static readonly Counter EventsApplied = Metrics.CreateCounter(
         "basketball_events_applied_total", "Events applied by their entity");
 
+    // cause="record": the record came again (a producer retry, a re-read after a crash);
+    // cause="retry": our own delivery retry after a lost answer (the first attempt had applied it).
     private static readonly Counter Duplicates = Metrics.CreateCounter(
-        "basketball_duplicates_total", "Events recognised as duplicates (eventId already applied)");
+        "basketball_duplicates_total", "Events recognised as duplicates (eventId already applied)", new CounterConfiguration { LabelNames = ["cause"] });
 
     private static readonly Counter DeadLetters = Metrics.CreateCounter(
         "basketball_dead_letters_total", "Records stored as dead letters", new CounterConfiguration { LabelNames = ["reason"] });
@@ -25,11 +27,12 @@ public sealed class IngressMetrics
     private static readonly Gauge CheckpointLag = Metrics.CreateGauge(
         "basketball_shard_checkpoint_lag_records", "Records read but not yet covered by the stored checkpoint", new GaugeConfiguration { LabelNames = ["shard"] });
 
-    public void RecordBatch(string shardId, int records, int applied, int duplicates, IReadOnlyList<DeadLetter> letters)
+    public void RecordBatch(string shardId, int records, int applied, int duplicates, int retryDuplicates, IReadOnlyList<DeadLetter> letters)
     {
         RecordsRead.WithLabels(shardId).Inc(records);
         EventsApplied.Inc(applied);
-        Duplicates.Inc(duplicates);
+        Duplicates.WithLabels("record").Inc(duplicates);
+        Duplicates.WithLabels("retry").Inc(retryDuplicates);
         foreach (var group in letters.GroupBy(l => l.Reason))
             DeadLetters.WithLabels(group.Key).Inc(group.Count());
     }

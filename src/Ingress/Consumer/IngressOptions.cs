@@ -38,7 +38,7 @@ public sealed record IngressOptions(
         PrefetchBatches: 2,
         MaxAggregatesInFlight: 512,
         AskTimeout: TimeSpan.FromSeconds(10),
-        MaxDeliveryAttempts: 5,
+        MaxDeliveryAttempts: 12,
         CheckpointEvery: TimeSpan.FromSeconds(1),
         CheckpointEveryRecords: 5_000,
         ShardDiscoveryInterval: TimeSpan.FromSeconds(10));

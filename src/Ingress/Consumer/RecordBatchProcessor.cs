@@ -38,6 +38,7 @@ public sealed class RecordBatchProcessor(EventDelivery delivery, IDeadLetterSink
 
         var applied = 0;
         var duplicates = 0;
+        var retryDuplicates = 0;
         using var gate = new SemaphoreSlim(options.MaxAggregatesInFlight);
         var deliveries = groups.Select(async pair =>
         {
@@ -45,8 +46,8 @@ public sealed class RecordBatchProcessor(EventDelivery delivery, IDeadLetterSink
             try
             {
                 var events = pair.Value.Select(p => p.Event).ToArray();
-                var outcomes = await delivery.DeliverAsync(pair.Key.Item1, pair.Key.Item2, events, cancellationToken);
-                return (Group: pair.Value, Outcomes: outcomes);
+                var delivered = await delivery.DeliverAsync(pair.Key.Item1, pair.Key.Item2, events, cancellationToken);
+                return (Group: pair.Value, Delivered: delivered);
             }
             finally
             {
@@ -54,15 +55,18 @@ public sealed class RecordBatchProcessor(EventDelivery delivery, IDeadLetterSink
             }
         }).ToArray();
 
-        foreach (var (group, outcomes) in await Task.WhenAll(deliveries))
+        foreach (var (group, delivered) in await Task.WhenAll(deliveries))
         {
             for (var i = 0; i < group.Count; i++)
             {
-                var outcome = outcomes[i];
+                var outcome = delivered.Outcomes[i];
                 switch (outcome.Kind)
                 {
                     case OutcomeKind.Applied:
                         applied++;
+                        break;
+                    case OutcomeKind.Duplicate when delivered.Attempts > 1:
+                        retryDuplicates++;
                         break;
                     case OutcomeKind.Duplicate:
                         duplicates++;
@@ -77,7 +81,7 @@ public sealed class RecordBatchProcessor(EventDelivery delivery, IDeadLetterSink
         if (letters.Count > 0)
             await deadLetters.StoreManyAsync(letters, cancellationToken);
 
-        metrics.RecordBatch(shardId, batch.Records.Count, applied, duplicates, letters);
+        metrics.RecordBatch(shardId, batch.Records.Count, applied, duplicates, retryDuplicates, letters);
         return new BatchOutcome(shardId, batch.Records[^1].SequenceNumber, batch.NextIterator is null,
             batch.Records.Count, applied, duplicates, letters.Count);
     }

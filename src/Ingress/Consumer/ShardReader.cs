@@ -163,10 +163,18 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
             Context.Stop(Self);
             return;
         }
-        if (_drainRequester is not null && !_watermark.HasUnsavedProgress)
-            ReleaseAndStop();
+        if (_drainRequester is not null && _killSwitch is null)
+        {
+            // Draining and the stream has ended: save what became durable meanwhile, then release.
+            if (_watermark.HasUnsavedProgress)
+                SaveCheckpoint();
+            else
+                ReleaseAndStop();
+        }
         else if (_durableSinceSave >= _options.CheckpointEveryRecords)
+        {
             SaveCheckpoint();
+        }
     }
 
     private void OnCheckpointFailed(CheckpointFailed failed)
