@@ -130,6 +130,6 @@ public class EntityPersistenceTests : IDisposable
     private static Task<EventsProcessed> Process(InProcessNode node, string gameId, params EventEnvelope[] events) =>
         node.Games.Ask<EventsProcessed>(new ProcessEvents(gameId, events), Timeout);
 
-    private static async Task<Domain.Games.GameProjection?> Game(InProcessNode node, string gameId) =>
+    private static async Task<Akka.Basketball.Shards.Domain.Games.GameProjection?> Game(InProcessNode node, string gameId) =>
         (await node.Games.Ask<GameReply>(new GetGame(gameId), Timeout)).Game;
 }
