@@ -85,6 +85,20 @@ public static class SeasonGenerator
                 events.Add(Envelope(ids, gameId, new GameStatusChanged(gameId, GameStatus.InProgress, GameStatus.Halftime, "official", null), next()));
                 events.Add(Envelope(ids, gameId, new GameStatusChanged(gameId, GameStatus.Halftime, GameStatus.InProgress, "official", null), next()));
             }
+            if (period == 4 && score[home] != score[away] && random.NextDouble() < 0.1)
+            {
+                // About one game in ten: a late comeback ties it at the end of regulation, and it goes to overtime.
+                var trailing = score[home] < score[away] ? home : away;
+                while (score[home] != score[away])
+                {
+                    var gap = Math.Min(3, Math.Abs(score[home] - score[away]));
+                    var tying = Envelope(ids, gameId, new ScoreRecorded(gameId, trailing, rosters[trailing][random.Next(3)], gap,
+                        gap switch { 1 => ShotType.FreeThrow, 2 => ShotType.FieldGoal, _ => ShotType.ThreePointer }, 0, 4), next());
+                    events.Add(tying);
+                    applied.Add(tying);
+                    score[trailing] += gap;
+                }
+            }
             if (period >= 4 && score[home] != score[away])
                 break;
             if (period >= 8)
