@@ -77,6 +77,60 @@ case "$cmd" in
     set -e
     exit "$status"
     ;;
+  cluster)
+    # A local three-node cluster: kinesalite, a throw-away PostgreSQL (runs as the postgres user), three node
+    # processes seeded from the first; then the simulator plays against node 1. Ctrl+C stops everything.
+    install_kinesalite
+    build Release
+    pg_bin="$(pg_config --bindir 2>/dev/null || ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1)"
+    [ -x "$pg_bin/initdb" ] || { echo "PostgreSQL server binaries not found (apt-get install postgresql)" >&2; exit 2; }
+    mkdir -p data
+    stamp="$(date +%Y%m%d-%H%M%S)"
+    pgdata="$(mktemp -d /tmp/basketball-pg-XXXXXX)"
+    pg_port="${CLUSTER_PG_PORT:-55432}" kinesis_port="${DEMO_KINESIS_PORT:-4567}"
+    as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+    [ "$(id -u)" = 0 ] && chown postgres "$pgdata"
+    pids=()
+    cleanup() {
+      for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+      for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+      as_postgres "$pg_bin/pg_ctl" -D "$pgdata" -m fast stop > /dev/null 2>&1 || true
+      rm -rf "$pgdata"
+      echo "logs: data/cluster-$stamp-*.log"
+    }
+    trap cleanup EXIT
+    trap 'exit 130' INT TERM
+    as_postgres "$pg_bin/initdb" -D "$pgdata" -A trust -U postgres > "data/cluster-$stamp-postgres.log" 2>&1
+    as_postgres "$pg_bin/pg_ctl" -D "$pgdata" -o "-p $pg_port -k $pgdata -c listen_addresses=127.0.0.1" -l "$pgdata/log" -w start >> "data/cluster-$stamp-postgres.log"
+    node tools/kinesalite/serve.js --port "$kinesis_port" --createStreamMs 0 --deleteStreamMs 0 --updateStreamMs 0 \
+      > "data/cluster-$stamp-kinesalite.log" 2>&1 &
+    pids+=($!)
+    export KINESIS_ENDPOINT="http://127.0.0.1:$kinesis_port"
+    export BASKETBALL_JOURNAL="postgres:Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
+    export BASKETBALL_SEEDS="akka.tcp://basketball@127.0.0.1:4053"
+    start_node() {
+      local i=$1
+      BASKETBALL_PORT=$((4052 + i)) BASKETBALL_HTTP="http://127.0.0.1:$((8079 + i))" BASKETBALL_OPS="127.0.0.1:$((9109 + i))" \
+        dotnet src/Cluster/bin/Release/net10.0/Akka.Basketball.Cluster.dll > "data/cluster-$stamp-node$i.log" 2>&1 &
+      pids+=($!)
+    }
+    wait_ready() {
+      local i=$1
+      for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$((8079 + i))/health/ready" > /dev/null && break; sleep 0.5; done
+      curl -sf "http://127.0.0.1:$((8079 + i))/health/ready" > /dev/null || { echo "node $i did not become ready; see data/cluster-$stamp-node$i.log" >&2; exit 1; }
+      echo "node $i ready: http://127.0.0.1:$((8079 + i))"
+    }
+    # The seed first: it forms the cluster that the others join.
+    start_node 1; wait_ready 1
+    start_node 2; start_node 3
+    wait_ready 2; wait_ready 3
+    set +e
+    dotnet src/Simulator/bin/Release/net10.0/Akka.Basketball.Simulator.dll run --node http://127.0.0.1:8080 "$@"
+    status=$?
+    set -e
+    if [ "${CLUSTER_KEEP_RUNNING:-0}" = 1 ]; then echo "cluster running; Ctrl+C stops it"; wait; fi
+    exit "$status"
+    ;;
   node)
     build Release
     exec dotnet src/Cluster/bin/Release/net10.0/Akka.Basketball.Cluster.dll "$@"
@@ -87,6 +141,8 @@ usage: ./basketball.sh <command>
   demo    the main job: kinesalite + a node + the simulator (options: --games N --rate R --seed S
           --plays P --malformed K --duplicates K --timeout SECONDS); ports via DEMO_KINESIS_PORT,
           DEMO_HTTP_PORT, DEMO_AKKA_PORT (defaults 4567, 8080, 4053)
+  cluster a local three-node cluster (kinesalite + throw-away PostgreSQL + 3 nodes on 8080-8082) and the
+          simulator against it (same options as demo; CLUSTER_KEEP_RUNNING=1 keeps it up afterwards)
   test    install what is needed, build, run every test (what CI runs)
   node    run one node (configuration: akka.hocon + environment, see README)
 USAGE
