@@ -36,6 +36,6 @@ public sealed record IngressSettings(bool Enabled, IngressOptions Options, strin
                 _ => throw new ArgumentException($"basketball.ingress.create-streams must be auto, true or false, not '{create}'"),
             },
             ingress.GetInt("shards"),
-            Math.Max(1, ingress.GetInt("readers", 8)));
+            Math.Max(1, ingress.GetInt("readers", 4)));
     }
 }
