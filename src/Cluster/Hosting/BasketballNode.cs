@@ -7,6 +7,7 @@ using Akka.Basketball.Ingress.Consumer;
 using Akka.Basketball.Ingress.DeadLetters;
 using Akka.Basketball.Ingress.Hosting;
 using Akka.Basketball.Ingress.Kinesis;
+using Akka.Basketball.Ingress.League;
 using Akka.Basketball.Ingress.Milestones;
 using Akka.Basketball.Shards.Hosting;
 using Akka.Hosting;
@@ -32,12 +33,14 @@ public static class BasketballNode
         var checkpoints = new SqlCheckpointStore(database);
         var deadLetters = new DeadLetterStore(database);
         var milestones = new MilestoneStore(database);
+        var league = new LeagueStore(database);
 
         builder.Services.AddSingleton(configuration);
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton<ICheckpointStore>(checkpoints);
         builder.Services.AddSingleton(deadLetters);
         builder.Services.AddSingleton(milestones);
+        builder.Services.AddSingleton(league);
         builder.Services.AddSingleton(new IngressStatusBoard());
         builder.Services.AddSingleton(sp => new KinesisClient(kinesisOptions, sp.GetRequiredService<ILoggerFactory>().CreateLogger<KinesisClient>()));
         builder.Services.AddSingleton(sp => new KinesisProducer(sp.GetRequiredService<KinesisClient>(),
@@ -70,7 +73,8 @@ public static class BasketballNode
                         cluster.Join(cluster.SelfAddress);
                     }
                 })
-                .WithMilestonePublisher(milestones, milestonesOut, loggerFactory);
+                .WithMilestonePublisher(milestones, milestonesOut, loggerFactory)
+                .WithLeagueProjections(league, loggerFactory);
             if (!settings.Ingress.Enabled)
                 return;
             akka.WithKinesisIngress(new KinesisIngressSetup(

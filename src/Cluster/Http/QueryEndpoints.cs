@@ -1,5 +1,7 @@
-// GET endpoints for the entity projections (SPEC §5, §8). The entity answers; HTTP only translates.
+// GET endpoints for the projections (SPEC §5, §8): entities answer for games and players, the league tables
+// for standings and leaders.
 using Akka.Actor;
+using Akka.Basketball.Ingress.League;
 using Akka.Basketball.Shards.Entities;
 using Akka.Basketball.Shards.Hosting;
 using Akka.Hosting;
@@ -29,6 +31,10 @@ public static class QueryEndpoints
             var reply = await players.ActorRef.Ask<PlayerReply>(new GetPlayer(playerId), AskTimeout, ct);
             return reply.Player is null ? NotFound("player", playerId) : Results.Ok(reply.Player);
         });
+
+        app.MapGet("/api/standings", async (LeagueStore league, CancellationToken ct) => Results.Ok(await league.StandingsAsync(ct)));
+        app.MapGet("/api/leaders", async (int? limit, LeagueStore league, CancellationToken ct) =>
+            Results.Ok(await league.LeadersAsync(limit ?? 10, ct)));
 
         return app;
     }

@@ -1,0 +1,75 @@
+// Keeps the league tables up to date: two resumable journal readers (tags `game` and `player-line`), each
+// applying batches with their offset in one transaction. A cluster singleton: one node writes the tables,
+// every node answers from them.
+using Akka.Actor;
+using Akka.Basketball.Shards.Domain.Games;
+using Akka.Basketball.Shards.Domain.Players;
+using Akka.Basketball.Shards.Entities;
+using Akka.Persistence.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Microsoft.Extensions.Logging;
+
+namespace Akka.Basketball.Ingress.League;
+
+public sealed class LeagueProjector : ReceiveActor
+{
+    private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(200);
+    private readonly LeagueStore _store;
+    private readonly string _readJournalPluginId;
+    private readonly ILogger _logger;
+    private readonly List<UniqueKillSwitch> _streams = [];
+
+    public LeagueProjector(LeagueStore store, string readJournalPluginId, ILogger logger)
+    {
+        _store = store;
+        _readJournalPluginId = readJournalPluginId;
+        _logger = logger;
+        ReceiveAny(_ => { });
+    }
+
+    public static Props PropsFor(LeagueStore store, string readJournalPluginId, ILogger logger) =>
+        Props.Create(() => new LeagueProjector(store, readJournalPluginId, logger));
+
+    protected override void PreStart()
+    {
+        var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<IEventsByTagQuery>(_readJournalPluginId);
+        var materializer = Context.System.Materializer();
+        _streams.Add(Run(journal, JournalTags.Game, LeagueStore.GamesReader, async batch =>
+        {
+            var games = batch.Select(e => e.Event).OfType<GameEventApplied>().ToList();
+            await _store.ApplyGamesAsync(games, Offset(batch[^1]));
+        }, materializer));
+        _streams.Add(Run(journal, JournalTags.PlayerLine, LeagueStore.PlayersReader, async batch =>
+        {
+            var lines = batch.Where(e => e.Event is PlayerGameLineApplied).Select(e => (((PlayerGameLineApplied)e.Event).Line, Offset(e))).ToList();
+            await _store.ApplyPlayerLinesAsync(lines, Offset(batch[^1]));
+        }, materializer));
+    }
+
+    protected override void PostStop()
+    {
+        foreach (var stream in _streams)
+            stream.Shutdown();
+    }
+
+    private UniqueKillSwitch Run(IEventsByTagQuery journal, string tag, string reader, Func<IReadOnlyList<EventEnvelope>, Task> apply,
+        IMaterializer materializer) =>
+        // After any failure (database busy or down) the reader starts again from its stored offset, with backoff.
+        RestartSource.OnFailuresWithBackoff(
+                () => Source.FromTask(_store.OffsetAsync(reader))
+                    .ConcatMany(offset => journal.EventsByTag(tag, Akka.Persistence.Query.Offset.Sequence(offset)))
+                    .GroupedWithin(1000, BatchWindow)
+                    .SelectAsync(1, async envelopes =>
+                    {
+                        var batch = envelopes.ToList();
+                        await apply(batch);
+                        return batch.Count;
+                    }),
+                RestartSettings.Create(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2))
+            .ViaMaterialized(KillSwitches.Single<int>(), Keep.Right)
+            .To(Sink.ForEach<int>(count => _logger.LogDebug("League projection {Reader}: {Count} events applied", reader, count)))
+            .Run(materializer);
+
+    private static long Offset(EventEnvelope envelope) => ((Sequence)envelope.Offset).Value;
+}

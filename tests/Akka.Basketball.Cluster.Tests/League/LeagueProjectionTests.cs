@@ -1,0 +1,42 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Basketball.Shards.Entities;
+using Akka.Basketball.Simulator;
+
+namespace Akka.Basketball.Cluster.Tests.League;
+
+public class LeagueProjectionTests
+{
+    [Fact]
+    public async Task Standings_and_leaders_built_from_the_journal_equal_the_ground_truth_of_a_50_game_season()
+    {
+        using var directory = new TempDirectory();
+        await using var node = await InProcessNode.StartAsync($"sqlite:{directory.File("b.db")}");
+        var season = SeasonGenerator.Generate(new SimulationOptions(Games: 50, Seed: 21, PlaysPerGame: 40, CorrectionRate: 0.05));
+        var truth = GroundTruth.Of(season);
+        var timeout = TimeSpan.FromSeconds(30);
+
+        foreach (var registration in season.Registrations)
+            await node.Players.Ask<EventsProcessed>(new ProcessEvents(registration.AggregateId, [registration]), timeout);
+        await Task.WhenAll(season.Games.Select(game => node.Games.Ask<EventsProcessed>(new ProcessEvents(game.GameId, game.Events.ToList()), timeout)));
+
+        await Eventually.Assert(async () =>
+        {
+            var standings = await node.Http.GetFromJsonAsync<JsonElement>("/api/standings");
+            var actual = standings.EnumerateArray().ToDictionary(s => s.GetProperty("teamId").GetString()!,
+                s => (s.GetProperty("wins").GetInt32(), s.GetProperty("losses").GetInt32(), s.GetProperty("pointsFor").GetInt32(),
+                    s.GetProperty("pointsAgainst").GetInt32()));
+            actual.Should().BeEquivalentTo(truth.Standings.ToDictionary(s => s.TeamId, s => (s.Wins, s.Losses, s.PointsFor, s.PointsAgainst)));
+        }, TimeSpan.FromSeconds(60));
+
+        var expectedLeaders = truth.Players.Values.OrderByDescending(p => p.Points).ThenBy(p => p.PlayerId, StringComparer.Ordinal).Take(10).ToList();
+        await Eventually.Assert(async () =>
+        {
+            var leaders = (await node.Http.GetFromJsonAsync<JsonElement>("/api/leaders?limit=10")).EnumerateArray().ToList();
+            leaders.Select(l => (l.GetProperty("playerId").GetString()!, l.GetProperty("points").GetInt32(), l.GetProperty("gamesPlayed").GetInt32()))
+                .Should().Equal(expectedLeaders.Select(p => (p.PlayerId, p.Points, p.GamesPlayed)));
+            leaders.Should().OnlyContain(l => l.GetProperty("teamId").GetString()!.StartsWith("t-"));
+        }, TimeSpan.FromSeconds(60));
+    }
+}
