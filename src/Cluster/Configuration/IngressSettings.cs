@@ -26,7 +26,8 @@ public sealed record IngressSettings(bool Enabled, IngressOptions Options, strin
                 ingress.GetInt("max-delivery-attempts"),
                 ingress.GetTimeSpan("checkpoint-every"),
                 ingress.GetInt("checkpoint-every-records"),
-                ingress.GetTimeSpan("shard-discovery-interval")),
+                ingress.GetTimeSpan("shard-discovery-interval"),
+                ingress.GetTimeSpan("lease-check-every", TimeSpan.FromSeconds(5))),
             ingress.GetString("milestones-stream"),
             create switch
             {

@@ -1,4 +1,4 @@
-// Settings of the Kinesis consumer, from `basketball.ingress` in akka.hocon.
+// Settings of the Kinesis consumer, from `basketball.ingress` in akka.hocon (the one place their defaults live).
 using Akka.Basketball.Ingress.Checkpoints;
 
 namespace Akka.Basketball.Ingress.Consumer;
@@ -15,6 +15,7 @@ namespace Akka.Basketball.Ingress.Consumer;
 /// <param name="CheckpointEvery">Write checkpoints at least this often…</param>
 /// <param name="CheckpointEveryRecords">…or after this many durable records, whichever comes first.</param>
 /// <param name="ShardDiscoveryInterval">How often the shard list is refreshed (new children after a split or merge).</param>
+/// <param name="LeaseCheckEvery">How often an idle reader checks that its lease is still its own (resets, takeovers).</param>
 public sealed record IngressOptions(
     string StreamName,
     ShardStartPosition InitialPosition,
@@ -27,19 +28,5 @@ public sealed record IngressOptions(
     int MaxDeliveryAttempts,
     TimeSpan CheckpointEvery,
     int CheckpointEveryRecords,
-    TimeSpan ShardDiscoveryInterval)
-{
-    public static IngressOptions Default { get; } = new(
-        "basketball-events",
-        ShardStartPosition.TrimHorizon,
-        GetRecordsLimit: 5_000,
-        MinPollInterval: TimeSpan.FromMilliseconds(200),
-        IdlePollInterval: TimeSpan.FromMilliseconds(250),
-        PrefetchBatches: 2,
-        MaxAggregatesInFlight: 512,
-        AskTimeout: TimeSpan.FromSeconds(10),
-        MaxDeliveryAttempts: 12,
-        CheckpointEvery: TimeSpan.FromSeconds(1),
-        CheckpointEveryRecords: 5_000,
-        ShardDiscoveryInterval: TimeSpan.FromSeconds(10));
-}
+    TimeSpan ShardDiscoveryInterval,
+    TimeSpan LeaseCheckEvery);

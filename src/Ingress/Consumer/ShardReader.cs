@@ -28,6 +28,7 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
     private UniqueKillSwitch? _killSwitch;
     private bool _saving;
     private int _durableSinceSave;
+    private DateTime _leaseConfirmedAt = DateTime.UtcNow;
     private IActorRef? _drainRequester;
 
     public ShardReader(string shardId, string owner, IShardStreamApi api, ICheckpointStore checkpoints, RecordBatchProcessor processor,
@@ -50,7 +51,18 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
                 _watermark.Register(record);
         });
         Receive<BatchDone>(OnBatchDone);
-        Receive<FlushCheckpoint>(_ => SaveCheckpoint());
+        Receive<FlushCheckpoint>(_ =>
+        {
+            if (_watermark.HasUnsavedProgress)
+                SaveCheckpoint();
+            else
+                ConfirmLease();
+        });
+        Receive<LeaseConfirmed>(_ =>
+        {
+            _saving = false;
+            _leaseConfirmedAt = DateTime.UtcNow;
+        });
         Receive<CheckpointSaved>(OnCheckpointSaved);
         Receive<CheckpointFailed>(OnCheckpointFailed);
         Receive<StreamEnded>(OnStreamEnded);
@@ -150,9 +162,24 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
             failure: ex => new CheckpointFailed(ex));
     }
 
+    /// <summary>
+    /// An idle reader writes nothing, so it would never learn that an operator reset the shard or another
+    /// node took it: every <see cref="IngressOptions.LeaseCheckEvery"/> it checks its lease (a fenced no-op write).
+    /// </summary>
+    private void ConfirmLease()
+    {
+        if (_saving || _lease is null || DateTime.UtcNow - _leaseConfirmedAt < _options.LeaseCheckEvery)
+            return;
+        _saving = true;
+        _checkpoints.SaveAsync(_lease, null, false, CancellationToken.None).PipeTo(Self,
+            success: () => LeaseConfirmed.Instance,
+            failure: ex => new CheckpointFailed(ex));
+    }
+
     private void OnCheckpointSaved(CheckpointSaved saved)
     {
         _saving = false;
+        _leaseConfirmedAt = DateTime.UtcNow;
         _watermark.MarkSaved(saved.SequenceNumber, saved.ShardEnd);
         _durableSinceSave -= saved.Records;
         _status.ReportCheckpoint(saved.SequenceNumber, saved.ShardEnd);
@@ -182,8 +209,9 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
         _saving = false;
         if (failed.Cause is CheckpointFencedException)
         {
-            // Another reader took this shard (a newer epoch): stop at once, write nothing more.
-            _log.Warning("Shard {0}: lease lost to a newer owner; this reader stops", _shardId);
+            // Another reader took this shard, or an operator reset it (a newer epoch): stop at once, write
+            // nothing more. The coordinator starts a new reader at its next discovery if the shard is still ours.
+            _log.Warning("Shard {0}: lease lost to a newer owner or a reset; this reader stops", _shardId);
             _lease = null;
             Context.Stop(Self);
             return;
@@ -242,6 +270,11 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
     private sealed class FlushCheckpoint
     {
         public static readonly FlushCheckpoint Instance = new();
+    }
+
+    private sealed class LeaseConfirmed
+    {
+        public static readonly LeaseConfirmed Instance = new();
     }
 }
 

@@ -11,7 +11,8 @@ public sealed class PipelineHarness : IAsyncDisposable
 {
     /// <summary>Fast polling so that tests wait milliseconds, not seconds.</summary>
     public const string FastIngress = """
-        basketball.ingress { min-poll-interval = 20ms, idle-poll-interval = 50ms, checkpoint-every = 200ms, shard-discovery-interval = 500ms }
+        basketball.ingress { min-poll-interval = 20ms, idle-poll-interval = 50ms, checkpoint-every = 200ms, shard-discovery-interval = 500ms,
+                             lease-check-every = 500ms }
         basketball.entities.redeliver-every = 300ms
         """;
 
