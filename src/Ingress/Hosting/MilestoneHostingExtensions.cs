@@ -34,5 +34,5 @@ public static class MilestoneHostingExtensions
             "league-projector",
             LeagueProjector.PropsFor(store, readJournalPluginId, loggerFactory.CreateLogger("Akka.Basketball.League")),
             new ClusterSingletonOptions(),
-            createProxyToo: false);
+            createProxyToo: true); // any node can ask for a rebuild
 }

@@ -123,6 +123,21 @@ public sealed class LeagueStore(DatabaseTarget database)
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>Empties the league tables and forgets the readers' offsets (one transaction): the rebuild starts from zero.</summary>
+    public async Task ResetAsync(CancellationToken cancellationToken = default)
+    {
+        await InitializeAsync(cancellationToken);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ExecuteAsync(connection, transaction, """
+            DELETE FROM league_games;
+            DELETE FROM league_plays;
+            DELETE FROM league_player_games;
+            DELETE FROM read_offsets WHERE name = @games OR name = @players;
+            """, cancellationToken, ("@games", GamesReader), ("@players", PlayersReader));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     /// <summary>Per team, from completed games: wins, losses, points for and against.</summary>
     public async Task<IReadOnlyList<Standing>> StandingsAsync(CancellationToken cancellationToken = default)
     {
