@@ -63,6 +63,38 @@ public class RecoveryEquivalenceTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Deleting_every_snapshot_and_recovering_gives_the_same_state()
+    {
+        var journal = $"sqlite:{_dir.File("basketball.db")}";
+        const string hocon = "basketball.snapshot-every = 5";
+        var streams = Enumerable.Range(1, 20).Select(i => RandomGame.Create($"ds-{i:D2}", seed: 1000 + i)).ToList();
+        var playerIds = streams.SelectMany(s => s.Players).Distinct().ToList();
+
+        Dictionary<string, string> before;
+        await using (var node = await InProcessNode.StartAsync(journal, hocon))
+        {
+            foreach (var stream in streams)
+                await node.Games.Ask<EventsProcessed>(new ProcessEvents(stream.GameId, stream.Events), Timeout);
+            await WaitForPlayerLines(node, streams);
+            before = await CaptureAsync(node, streams, playerIds);
+        }
+
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_dir.File("basketball.db")}"))
+        {
+            connection.Open();
+            using var delete = connection.CreateCommand();
+            delete.CommandText = "DELETE FROM snapshot";
+            delete.ExecuteNonQuery().Should().BeGreaterThan(0, "there were snapshots to lose");
+        }
+
+        await using (var node = await InProcessNode.StartAsync(journal, hocon))
+        {
+            var recovered = await CaptureAsync(node, streams, playerIds);
+            recovered.Should().Equal(before);
+        }
+    }
+
     private static async Task WaitForPlayerLines(InProcessNode node, IReadOnlyList<RandomGame> streams)
     {
         var expected = new Dictionary<string, int>();
