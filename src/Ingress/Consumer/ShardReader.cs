@@ -62,6 +62,8 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
         {
             _saving = false;
             _leaseConfirmedAt = DateTime.UtcNow;
+            if (_drainRequester is not null && _killSwitch is null)
+                FinishDrain();
         });
         Receive<CheckpointSaved>(OnCheckpointSaved);
         Receive<CheckpointFailed>(OnCheckpointFailed);
@@ -192,11 +194,7 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
         }
         if (_drainRequester is not null && _killSwitch is null)
         {
-            // Draining and the stream has ended: save what became durable meanwhile, then release.
-            if (_watermark.HasUnsavedProgress)
-                SaveCheckpoint();
-            else
-                ReleaseAndStop();
+            FinishDrain();
         }
         else if (_durableSinceSave >= _options.CheckpointEveryRecords)
         {
@@ -234,15 +232,24 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
         _killSwitch = null;
         if (_drainRequester is not null)
         {
-            if (_watermark.HasUnsavedProgress)
-                SaveCheckpoint(); // ReleaseAndStop follows CheckpointSaved
-            else if (!_saving)
-                ReleaseAndStop();
+            FinishDrain();
         }
         else if (!_watermark.IsCompleteAtShardEnd)
         {
             Context.Stop(Self); // cancelled: nothing else to do
         }
+    }
+
+    /// <summary>Draining and the stream has ended: save what became durable meanwhile, then release (each step
+    /// waits for a write in flight; the handlers of its answer call this again).</summary>
+    private void FinishDrain()
+    {
+        if (_saving)
+            return;
+        if (_watermark.HasUnsavedProgress)
+            SaveCheckpoint();
+        else
+            ReleaseAndStop();
     }
 
     private void ReleaseAndStop()
