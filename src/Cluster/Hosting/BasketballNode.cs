@@ -26,6 +26,9 @@ public static class BasketballNode
 
         var builder = WebApplication.CreateBuilder(args ?? []);
         builder.WebHost.UseUrls(settings.HttpUrl);
+        // CoordinatedShutdown (drain the ingress, hand off shards and entities, leave) must not be cut short by
+        // the host's default 30 s stop timeout: an interrupted drain makes the next owner re-read its batch.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(90));
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
         var kinesisOptions = KinesisOptions.FromEnvironment(configuration.Environment);
