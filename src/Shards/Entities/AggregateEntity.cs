@@ -5,7 +5,6 @@ using Akka.Actor;
 using Akka.Basketball.Shards.Domain;
 using Akka.Basketball.Shards.Events;
 using Akka.Cluster.Sharding;
-using Akka.Event;
 using Akka.Persistence;
 
 namespace Akka.Basketball.Shards.Entities;
@@ -50,8 +49,6 @@ public abstract class AggregateEntity<TState, TEvent> : ReceivePersistentActor w
     protected BasketballSettings Settings { get; }
 
     protected EntityOptions Options { get; }
-
-    protected ILoggingAdapter Log { get; } = Context.GetLogger();
 
     protected abstract Decision<TEvent> Decide(TState state, EventEnvelope evt);
 
