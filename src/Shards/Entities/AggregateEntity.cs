@@ -5,6 +5,7 @@ using Akka.Actor;
 using Akka.Basketball.Shards.Domain;
 using Akka.Basketball.Shards.Events;
 using Akka.Cluster.Sharding;
+using Akka.Event;
 using Akka.Persistence;
 
 namespace Akka.Basketball.Shards.Entities;
