@@ -2,6 +2,7 @@
 using System.Text.Json.Serialization;
 using Akka.Basketball.Cluster.Configuration;
 using Akka.Basketball.Cluster.Http;
+using Akka.Basketball.Cluster.Operations;
 using Akka.Basketball.Ingress.Checkpoints;
 using Akka.Basketball.Ingress.Consumer;
 using Akka.Basketball.Ingress.DeadLetters;
@@ -23,6 +24,7 @@ public static class BasketballNode
         var settings = configuration.Settings;
         var database = settings.Database;
         PersistenceConfiguration.Prepare(database);
+        var opsEndpoint = OpsHosting.Endpoint(configuration);
 
         var builder = WebApplication.CreateBuilder(args ?? []);
         builder.WebHost.UseUrls(settings.HttpUrl);
@@ -77,7 +79,8 @@ public static class BasketballNode
                     }
                 })
                 .WithMilestonePublisher(milestones, milestonesOut, loggerFactory)
-                .WithLeagueProjections(league, loggerFactory);
+                .WithLeagueProjections(league, loggerFactory)
+                .WithOpsAgent(services.GetRequiredService<IngressStatusBoard>());
             if (!settings.Ingress.Enabled)
                 return;
             akka.WithKinesisIngress(new KinesisIngressSetup(
@@ -92,6 +95,8 @@ public static class BasketballNode
                     services.GetRequiredService<IngressStatusBoard>(),
                     loggerFactory));
         });
+
+        builder.Services.AddOperatorEndpoint(opsEndpoint);
 
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();

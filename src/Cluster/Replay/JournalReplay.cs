@@ -25,10 +25,12 @@ public sealed class JournalReplay : IAsyncDisposable
 {
     private readonly ActorSystem _system;
     private readonly SqlReadJournal _journal;
+    private readonly bool _ownsSystem;
 
-    private JournalReplay(ActorSystem system)
+    private JournalReplay(ActorSystem system, bool ownsSystem)
     {
         _system = system;
+        _ownsSystem = ownsSystem;
         _journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>("akka.persistence.query.journal.sql");
     }
 
@@ -45,8 +47,11 @@ public sealed class JournalReplay : IAsyncDisposable
                 """))
             .WithFallback(BasketballSerialization.Config)
             .WithFallback(SqlPersistence.DefaultConfiguration);
-        return new JournalReplay(ActorSystem.Create("basketball-replay", config));
+        return new JournalReplay(ActorSystem.Create("basketball-replay", config), ownsSystem: true);
     }
+
+    /// <summary>Reads through a running node's own journal plugin (`journal verify`); disposing leaves the system running.</summary>
+    public static JournalReplay On(ActorSystem system) => new(system, ownsSystem: false);
 
     /// <param name="persistenceId"><c>game-{id}</c> or <c>player-{id}</c>.</param>
     /// <param name="toSequenceNr">Replay events up to and including this sequence number.</param>
@@ -126,5 +131,9 @@ public sealed class JournalReplay : IAsyncDisposable
         return (state, version, count);
     }
 
-    public async ValueTask DisposeAsync() => await _system.Terminate();
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsSystem)
+            await _system.Terminate();
+    }
 }

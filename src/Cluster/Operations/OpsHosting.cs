@@ -1,0 +1,59 @@
+// Wires the operator endpoint into the node: the per-node agent, its serializer, the palettes and the TCP server.
+using Akka.Actor;
+using Akka.Basketball.Cluster.Configuration;
+using Akka.Basketball.Ingress.Checkpoints;
+using Akka.Basketball.Ingress.Consumer;
+using Akka.Basketball.Ingress.DeadLetters;
+using Akka.Basketball.Ingress.Hosting;
+using Akka.Basketball.Ingress.Kinesis;
+using Akka.Basketball.Ingress.Milestones;
+using Akka.Basketball.Shards.Hosting;
+using Akka.Hosting;
+
+namespace Akka.Basketball.Cluster.Operations;
+
+public static class OpsHosting
+{
+    public const string TokenVariable = "BASKETBALL_OPS_TOKEN";
+
+    /// <exception cref="InvalidOperationException">BASKETBALL_OPS is not ip:port, or binds a non-loopback address without a token.</exception>
+    public static OpsEndpoint Endpoint(NodeConfiguration configuration) =>
+        OpsEndpoint.Parse(configuration.Settings.Ops, configuration.Environment(TokenVariable));
+
+    public static AkkaConfigurationBuilder WithOpsAgent(this AkkaConfigurationBuilder builder, IngressStatusBoard board) =>
+        builder.AddHocon(OpsSerializer.Config, HoconAddMode.Prepend)
+            .AddStartup((system, _) => system.ActorOf(OpsAgent.PropsFor(board), OpsAgent.Name));
+
+    public static IServiceCollection AddOperatorEndpoint(this IServiceCollection services, OpsEndpoint endpoint)
+    {
+        services.AddSingleton(endpoint);
+        services.AddSingleton(sp => new OpsServer(endpoint, () => CreateDispatcherAsync(sp, endpoint.Token), sp.GetRequiredService<ILogger<OpsServer>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<OpsServer>());
+        return services;
+    }
+
+    /// <summary>Built on the first connection: the actor system and its regions exist by then.</summary>
+    private static async Task<OpsDispatcher> CreateDispatcherAsync(IServiceProvider services, string? token)
+    {
+        var system = services.GetRequiredService<ActorSystem>();
+        var registry = ActorRegistry.For(system);
+        var games = await registry.GetAsync<GameRegion>();
+        var players = await registry.GetAsync<PlayerRegion>();
+        var league = await registry.GetAsync<LeagueProjectorKey>();
+        var settings = services.GetRequiredService<NodeConfiguration>().Settings;
+        OpsPalette[] palettes =
+        [
+            ClusterPalette.Create(system),
+            ShardingPalette.Create(system),
+            ActorPalette.Create(system),
+            IngressPalette.Create(system, services.GetRequiredService<ICheckpointStore>(), services.GetRequiredService<KinesisClient>(),
+                settings.Ingress.Options.StreamName),
+            DomainPalettes.Game(games),
+            DomainPalettes.Player(players),
+            DomainPalettes.Milestones(services.GetRequiredService<MilestoneStore>()),
+            DomainPalettes.DeadLetters(services.GetRequiredService<DeadLetterStore>()),
+            JournalPalette.Create(system, games, players, league),
+        ];
+        return new OpsDispatcher(palettes, token, services.GetRequiredService<ILogger<OpsDispatcher>>());
+    }
+}
