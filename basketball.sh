@@ -135,6 +135,12 @@ case "$cmd" in
     build Release
     exec dotnet src/Cluster/bin/Release/net10.0/Akka.Basketball.Cluster.dll "$@"
     ;;
+  cli)
+    # The operator CLI (pbm's command language). Builds once; later calls start it directly.
+    cli_dll=src/Cli/bin/Release/net10.0/Akka.Basketball.Cli.dll
+    [ -f "$cli_dll" ] || build Release > /dev/null
+    exec dotnet "$cli_dll" "$@"
+    ;;
   help|*)
     cat <<USAGE
 usage: ./basketball.sh <command>
@@ -145,6 +151,8 @@ usage: ./basketball.sh <command>
           simulator against it (same options as demo; CLUSTER_KEEP_RUNNING=1 keeps it up afterwards)
   test    install what is needed, build, run every test (what CI runs)
   node    run one node (configuration: akka.hocon + environment, see README)
+  cli     the operator CLI: ./basketball.sh cli [host:port] <palette> <command> [-x value]… [--json]
+          (no command: the interactive prompt; default 127.0.0.1:9110; node 2 of `cluster` is 127.0.0.1:9111)
 USAGE
     ;;
 esac

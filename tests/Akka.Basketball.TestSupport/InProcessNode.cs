@@ -2,6 +2,7 @@
 using Akka.Actor;
 using Akka.Basketball.Cluster.Configuration;
 using Akka.Basketball.Cluster.Hosting;
+using Akka.Basketball.Cluster.Operations;
 using Akka.Basketball.Shards.Hosting;
 using Akka.Cluster;
 using Akka.Configuration;
@@ -32,6 +33,9 @@ public sealed class InProcessNode : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The operator endpoint, host:port (bound to a free port).</summary>
+    public string OpsAddress => App.Services.GetRequiredService<OpsServer>().BoundEndpoint!.ToString();
+
     /// <param name="journal">BASKETBALL_JOURNAL value, e.g. "sqlite:/tmp/x/basketball.db".</param>
     /// <param name="hocon">Extra settings above akka.hocon (short timings, small snapshot interval).</param>
     /// <param name="services">Replaces registrations of the node (e.g. a KinesisClient with a fault-injecting handler).</param>
@@ -43,6 +47,7 @@ public sealed class InProcessNode : IAsyncDisposable
             ["BASKETBALL_JOURNAL"] = journal,
             ["BASKETBALL_PORT"] = "0",
             ["BASKETBALL_HTTP"] = "http://127.0.0.1:0",
+            ["BASKETBALL_OPS"] = "127.0.0.1:0",
         };
         foreach (var (key, value) in env ?? new Dictionary<string, string>())
             variables[key] = value;

@@ -21,6 +21,12 @@ public sealed class NodeProcess : IAsyncDisposable
 
     public int AkkaPort { get; }
 
+    /// <summary>The operator endpoint, host:port (what the CLI takes as its first argument).</summary>
+    public string OpsAddress { get; private init; } = "";
+
+    /// <summary>The node's cluster address, akka.tcp://basketball@127.0.0.1:port.</summary>
+    public string AkkaAddress => $"akka.tcp://basketball@127.0.0.1:{AkkaPort}";
+
     public HttpClient Http { get; }
 
     public int Pid => _process.Id;
@@ -48,14 +54,15 @@ public sealed class NodeProcess : IAsyncDisposable
         start.Environment["BASKETBALL_HTTP"] = $"http://127.0.0.1:{httpPort}";
         start.Environment["BASKETBALL_PORT"] = port.ToString();
         start.Environment["BASKETBALL_HOSTNAME"] = "127.0.0.1";
-        start.Environment["BASKETBALL_OPS"] = $"127.0.0.1:{FreePort.Next()}";
+        var opsPort = FreePort.Next();
+        start.Environment["BASKETBALL_OPS"] = $"127.0.0.1:{opsPort}";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Akka.Basketball"] = "Information";
         foreach (var (key, value) in env)
             start.Environment[key] = value;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the node process");
-        var node = new NodeProcess(process, $"http://127.0.0.1:{httpPort}", port);
+        var node = new NodeProcess(process, $"http://127.0.0.1:{httpPort}", port) { OpsAddress = start.Environment["BASKETBALL_OPS"]! };
         process.OutputDataReceived += (_, e) => node.Append(e.Data);
         process.ErrorDataReceived += (_, e) => node.Append(e.Data);
         process.BeginOutputReadLine();

@@ -185,6 +185,7 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
         _watermark.MarkSaved(saved.SequenceNumber, saved.ShardEnd);
         _durableSinceSave -= saved.Records;
         _status.ReportCheckpoint(saved.SequenceNumber, saved.ShardEnd);
+        _metrics.ShardLag(_shardId, _status.MillisBehindLatest, _durableSinceSave + _watermark.InFlightCount);
         if (saved.ShardEnd)
         {
             _log.Info("Shard {0}: read to its end, SHARD_END checkpoint written", _shardId);

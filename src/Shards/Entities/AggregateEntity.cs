@@ -1,6 +1,7 @@
 // What every persistent entity does the same way: recover (snapshot + events through Apply), decide a batch
 // of events against a speculative state, persist the batch in one write, answer once it is durable, and
 // snapshot every N events with older snapshots deleted. Game and Player say only what differs.
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Basketball.Shards.Domain;
 using Akka.Basketball.Shards.Events;
@@ -45,6 +46,9 @@ public abstract class AggregateEntity<TState, TEvent> : ReceivePersistentActor w
 
     protected string AggregateId { get; }
 
+    /// <summary>"game" or "player": the label of this entity's metrics.</summary>
+    protected abstract string EntityType { get; }
+
     protected TState State { get; private set; }
 
     protected BasketballSettings Settings { get; }
@@ -64,14 +68,30 @@ public abstract class AggregateEntity<TState, TEvent> : ReceivePersistentActor w
         SnapshotIfDue(force: false);
     }
 
+    protected override void PreStart()
+    {
+        EntityMetrics.Started(EntityType);
+        base.PreStart();
+    }
+
+    protected override void PostStop()
+    {
+        EntityMetrics.Stopped(EntityType);
+        base.PostStop();
+    }
+
     /// <summary>Persist one event outside a batch (e.g. a player line), apply it, then run <paramref name="then"/>.</summary>
-    protected void PersistOne(TEvent evt, Action then) =>
+    protected void PersistOne(TEvent evt, Action then)
+    {
+        var startedAt = Stopwatch.GetTimestamp();
         Persist(Tag(evt), persisted =>
         {
+            EntityMetrics.Written(EntityType, startedAt);
             State = Apply(State, (TEvent)JournalTags.Untag(persisted));
             then();
             SnapshotIfDue(force: false);
         });
+    }
 
     protected void SnapshotIfDue(bool force)
     {
@@ -112,11 +132,13 @@ public abstract class AggregateEntity<TState, TEvent> : ReceivePersistentActor w
         // One write for the whole batch; the answer waits until every event of it is durable.
         var remaining = toPersist.Count;
         var before = State;
+        var startedAt = Stopwatch.GetTimestamp();
         PersistAll(toPersist, persisted =>
         {
             State = Apply(State, (TEvent)JournalTags.Untag(persisted));
             if (--remaining > 0)
                 return;
+            EntityMetrics.Written(EntityType, startedAt);
             sender.Tell(new EventsProcessed(AggregateId, outcomes));
             AfterPersisted(before);
         });

@@ -50,6 +50,8 @@ public sealed class GameEntity : AggregateEntity<GameState, IGameJournalEvent>, 
 
     public override string PersistenceId => PersistenceIdPrefix + AggregateId;
 
+    protected override string EntityType => "game";
+
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props PropsFor(string gameId, IActorRef players, BasketballSettings settings, EntityOptions options) =>

@@ -24,6 +24,8 @@ public sealed class PlayerEntity : AggregateEntity<PlayerState, IPlayerJournalEv
 
     public override string PersistenceId => PersistenceIdPrefix + AggregateId;
 
+    protected override string EntityType => "player";
+
     public static Props PropsFor(string playerId, BasketballSettings settings, EntityOptions options) =>
         Props.Create(() => new PlayerEntity(playerId, settings, options));
 
