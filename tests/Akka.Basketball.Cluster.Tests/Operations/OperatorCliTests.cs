@@ -240,6 +240,44 @@ public class OperatorCliTests(CliNode fixture) : IClassFixture<CliNode>
         Regex.IsMatch(result.Lines[0], @"^\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\] MemberUp akka\.tcp://basketball@127\.0\.0\.1:\d+ \| up$").Should().BeTrue(result.Lines[0]);
     }
 
+    [Theory]
+    [InlineData("this is not json")]
+    [InlineData("{\"palette\": 7}")]
+    [InlineData("{\"palette\": \"cluster\", \"command\": \"show\", \"options\": {\"zz\": \"1\"}}")]
+    public async Task The_endpoint_answers_a_bad_request_with_an_error_frame(string request)
+    {
+        var endpoint = System.Net.IPEndPoint.Parse(_ops);
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(endpoint);
+        var stream = client.GetStream();
+        await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(request + "\n"));
+        using var reader = new StreamReader(stream);
+        var frame = JsonDocument.Parse((await reader.ReadLineAsync().WaitAsync(Timeout))!).RootElement;
+        frame.GetProperty("kind").GetString().Should().Be("end");
+        frame.GetProperty("exit").GetInt32().Should().Be(OpsExit.Usage);
+        frame.GetProperty("error").GetString().Should().NotBeNullOrEmpty();
+        (await reader.ReadLineAsync().WaitAsync(Timeout)).Should().BeNull("the node closes the connection after the end frame");
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0:9110", null, "reachable from other machines: set BASKETBALL_OPS_TOKEN")]
+    [InlineData("10.1.2.3:9110", "", "reachable from other machines")]
+    [InlineData("ops.example:9110", "t", "must be ip:port")]
+    [InlineData("127.0.0.1", null, "must be ip:port")]
+    public void A_non_loopback_operator_bind_refuses_to_start_without_a_token(string address, string? token, string message)
+    {
+        var parse = () => OpsEndpoint.Parse(address, token);
+        parse.Should().Throw<InvalidOperationException>().WithMessage($"*{message}*");
+    }
+
+    [Fact]
+    public void Loopback_binds_need_no_token_and_others_accept_one()
+    {
+        OpsEndpoint.Parse("127.0.0.1:9110", null).Token.Should().BeNull();
+        OpsEndpoint.Parse("localhost:9110", null).Bind.Port.Should().Be(9110);
+        OpsEndpoint.Parse("0.0.0.0:9110", "secret").Token.Should().Be("secret");
+    }
+
     private async Task JsonEquals(string httpPath, params string[] command)
     {
         var http = JsonNode.Parse(await _node.Http.GetStringAsync(httpPath));
