@@ -43,6 +43,11 @@ public sealed record ClusterChange(string Action, IReadOnlyList<string> Addresse
         : [.. Addresses.Select(a => $"{Action}: {a}"), $"Count: {Addresses.Count} nodes"];
 }
 
+public sealed record LeaderView(string? Role, string? Leader)
+{
+    public IReadOnlyList<string> Lines() => [Leader ?? (Role is null ? "no leader" : $"no leader for role {Role}")];
+}
+
 public sealed record MembershipEvent(DateTimeOffset At, string Event, string Address, string? Status)
 {
     [JsonIgnore]
@@ -96,9 +101,8 @@ public static class ClusterPalette
 
     private static OpsOutput Leader(Akka.Cluster.Cluster cluster, string? role)
     {
-        var leader = role is null ? cluster.State.Leader : cluster.State.RoleLeader(role);
-        var address = leader?.ToString();
-        return new OpsOutput([address ?? (role is null ? "no leader" : $"no leader for role {role}")], new { role, leader = address });
+        var leader = new LeaderView(role, (role is null ? cluster.State.Leader : cluster.State.RoleLeader(role))?.ToString());
+        return new OpsOutput(leader.Lines(), leader);
     }
 
     private static OpsOutput Join(Akka.Cluster.Cluster cluster, Address address)

@@ -17,6 +17,12 @@ public sealed record VerifyReport(string PersistenceId, long Version, int Events
             .. Differences.Select(d => $"  {d}")];
 }
 
+public sealed record ProjectionsRebuilding(bool Rebuilding)
+{
+    public IReadOnlyList<string> Lines() =>
+        ["league projections dropped; rebuilding from the start of the journal (queries answer from the partial tables meanwhile)"];
+}
+
 public sealed record ReplayReport(string PersistenceId, long Version, int Events, object Projection)
 {
     public IReadOnlyList<string> Lines() =>
@@ -46,8 +52,8 @@ public static class JournalPalette
                 async (_, ct) =>
                 {
                     await leagueProjector.Ask<LeagueProjectionsRebuilding>(RebuildLeagueProjections.Instance, RebuildTimeout, ct);
-                    return new OpsOutput(["league projections dropped; rebuilding from the start of the journal (queries answer from the partial tables meanwhile)"],
-                        new { rebuilding = true });
+                    var rebuilding = new ProjectionsRebuilding(true);
+                    return new OpsOutput(rebuilding.Lines(), rebuilding);
                 }));
 
     public static async Task<VerifyReport> VerifyAsync(ActorSystem system, IActorRef games, IActorRef players, string persistenceId,

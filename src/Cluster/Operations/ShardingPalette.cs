@@ -38,6 +38,11 @@ public sealed record RegionStatsReport(string TypeName, IReadOnlyList<RegionStat
     }
 }
 
+public sealed record RegionList(IReadOnlyList<string> Regions)
+{
+    public IReadOnlyList<string> Lines() => [.. Regions, $"Count: {Regions.Count} regions"];
+}
+
 public sealed record ShardView(string ShardId, string Member, IReadOnlyList<string> EntityIds);
 
 public sealed record ShardStatsReport(string TypeName, IReadOnlyList<ShardView> Shards, IReadOnlyList<RegionStats> Unanswered)
@@ -85,8 +90,8 @@ public static class ShardingPalette
 
     private static OpsOutput Regions(ActorSystem system)
     {
-        var names = ClusterSharding.Get(system).ShardTypeNames.Order(StringComparer.Ordinal).ToArray();
-        return new OpsOutput([.. names, $"Count: {names.Length} regions"], new { regions = names });
+        var regions = new RegionList(ClusterSharding.Get(system).ShardTypeNames.Order(StringComparer.Ordinal).ToArray());
+        return new OpsOutput(regions.Lines(), regions);
     }
 
     private static OpsOutput RegionStatsOutput(RegionStatsReport report) => new(report.Lines(), report);

@@ -34,6 +34,21 @@ public class OutputFormatTests
     public void Cluster_down_unreachable_with_nothing_unreachable() => Golden("cluster-down-unreachable-none", new ClusterChange("downing", []), s => s.Lines());
 
     [Fact]
+    public void Cluster_leader() => Golden("cluster-leader", new LeaderView(null, A), l => l.Lines());
+
+    [Fact]
+    public void Cluster_leader_of_a_role_without_one() => Golden("cluster-leader-none", new LeaderView("ingest", null), l => l.Lines());
+
+    [Fact]
+    public void Cluster_leave() => Golden("cluster-leave", new ClusterChange("leaving", [B]), s => s.Lines());
+
+    [Fact]
+    public void Cluster_sharding_regions() => Golden("cluster-sharding-regions", new RegionList(["game", "player"]), r => r.Lines());
+
+    [Fact]
+    public void Journal_rebuild_projections() => Golden("journal-rebuild-projections", new ProjectionsRebuilding(true), r => r.Lines());
+
+    [Fact]
     public void Cluster_tail() => Golden("cluster-tail", new MembershipEvent(At, "MemberUp", B, "up"), e => [e.Line]);
 
     [Fact]
