@@ -24,6 +24,7 @@ public sealed class IngressCoordinator : ReceiveActor, IWithTimers
     private readonly Dictionary<string, IActorRef> _readers = new();
     private readonly Dictionary<string, ShardStatus> _statuses = new();
     private readonly HashSet<string> _completed = new();
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
     private bool _discovering;
     private bool _draining;
 
@@ -143,8 +144,16 @@ public sealed class IngressCoordinator : ReceiveActor, IWithTimers
         _draining = true;
         Timers.Cancel(nameof(Discover));
         var requester = stopAfter ? Self : Sender;
-        var drains = _readers.Values
-            .Select(reader => reader.Ask<Drained>(Drain.Instance, TimeSpan.FromSeconds(30)).ContinueWith(_ => true))
+        var logger = _logger;
+        var drains = _readers
+            .Select(reader => reader.Value.Ask<Drained>(Drain.Instance, DrainTimeout).ContinueWith(t =>
+            {
+                // A drain that misses its deadline means the successor re-reads this shard's last batch: say which.
+                if (!t.IsCompletedSuccessfully)
+                    logger.LogWarning("Draining the reader of {Shard} did not finish within {Timeout}; its next owner re-reads from its last checkpoint",
+                        reader.Key, DrainTimeout);
+                return true;
+            }, TaskContinuationOptions.ExecuteSynchronously))
             .ToArray();
         Task.WhenAll(drains).ContinueWith(_ => new IngressDrained(drains.Length)).PipeTo(requester);
     }
