@@ -36,17 +36,10 @@ public static class FeedEndpoints
             await context.Response.Body.FlushAsync(ct);
             try
             {
-                while (!ct.IsCancellationRequested)
+                await foreach (var row in store.FollowAsync(position, LivePollInterval, ct))
                 {
-                    var rows = await store.AfterAsync(position, 500, ct);
-                    foreach (var row in rows)
-                    {
-                        await context.Response.WriteAsync($"id: {row.Position}\nevent: milestone\ndata: {JsonSerializer.Serialize(row.Milestone, Json)}\n\n", ct);
-                        position = row.Position;
-                    }
-                    if (rows.Count > 0)
-                        await context.Response.Body.FlushAsync(ct);
-                    await Task.Delay(LivePollInterval, ct);
+                    await context.Response.WriteAsync($"id: {row.Position}\nevent: milestone\ndata: {JsonSerializer.Serialize(row.Milestone, Json)}\n\n", ct);
+                    await context.Response.Body.FlushAsync(ct);
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -19,7 +19,7 @@ public static class DomainPalettes
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>How often `milestones tail` looks for new milestones (the SSE feed's interval).</summary>
-    public static readonly TimeSpan TailPollInterval = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan TailPollInterval = Http.FeedEndpoints.LivePollInterval;
 
     public static OpsPalette Game(IActorRef games) =>
         OpsPalette.Of("game", "one game's projection (GET /api/games/{id})",
@@ -117,14 +117,7 @@ public static class DomainPalettes
     {
         // From "now": `milestones list` shows the past.
         var position = await store.LastPositionAsync(cancellationToken);
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            foreach (var row in await store.AfterAsync(position, 500, cancellationToken))
-            {
-                position = row.Position;
-                yield return new OpsOutput([MilestoneLine(row.Milestone)], row.Milestone);
-            }
-            await Task.Delay(TailPollInterval, cancellationToken);
-        }
+        await foreach (var row in store.FollowAsync(position, TailPollInterval, cancellationToken))
+            yield return new OpsOutput([MilestoneLine(row.Milestone)], row.Milestone);
     }
 }

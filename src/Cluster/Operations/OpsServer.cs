@@ -126,15 +126,21 @@ public sealed class OpsServer : BackgroundService
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(RequestTimeout);
+        // Read in chunks until the line ends; anything after the newline is ignored (one request per connection).
         var buffer = new byte[MaxRequestBytes];
         var length = 0;
-        while (length < buffer.Length)
+        int end;
+        while ((end = Array.IndexOf(buffer, (byte)'\n', 0, length)) < 0 && length < buffer.Length)
         {
-            var read = await stream.ReadAsync(buffer.AsMemory(length, 1), timeout.Token);
-            if (read == 0 || buffer[length] == (byte)'\n')
+            var read = await stream.ReadAsync(buffer.AsMemory(length), timeout.Token);
+            if (read == 0)
                 break;
             length += read;
         }
+        if (end >= 0)
+            length = end;
+        else if (length == buffer.Length)
+            return null; // over the limit without a newline
         try
         {
             return length == 0 ? null : JsonSerializer.Deserialize<OpsRequest>(buffer.AsSpan(0, length), OpsJson.Options);

@@ -109,6 +109,27 @@ public sealed class MilestoneStore
     public Task<IReadOnlyList<StoredMilestone>> AfterAsync(long position, int limit, CancellationToken cancellationToken = default) =>
         QueryAsync($"SELECT position, body FROM {TableName} WHERE position > @after ORDER BY position LIMIT @limit", limit, position, cancellationToken);
 
+    /// <summary>
+    /// Milestones stored after <paramref name="position"/> (usually <see cref="LastPositionAsync"/>, taken before the
+    /// subscriber is told it is connected), oldest first, polling every <paramref name="pollInterval"/> until
+    /// cancelled: the live feed of GET /api/milestones/stream and `milestones tail`.
+    /// </summary>
+    public async IAsyncEnumerable<StoredMilestone> FollowAsync(long position, TimeSpan pollInterval,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var rows = await AfterAsync(position, 500, cancellationToken);
+            foreach (var row in rows)
+            {
+                position = row.Position;
+                yield return row;
+            }
+            if (rows.Count < 500)
+                await Task.Delay(pollInterval, cancellationToken);
+        }
+    }
+
     public async Task<long> LastPositionAsync(CancellationToken cancellationToken = default)
     {
         await InitializeAsync(cancellationToken);
