@@ -131,6 +131,13 @@ case "$cmd" in
     if [ "${CLUSTER_KEEP_RUNNING:-0}" = 1 ]; then echo "cluster running; Ctrl+C stops it"; wait; fi
     exit "$status"
     ;;
+  bench)
+    # The benchmarks (issue 7): every figure next to a baseline from the same run; writes BENCHMARKS.md and
+    # benchmarks.json here. Options: --size full|smoke, --output DIR, --no-postgres.
+    install_kinesalite
+    build Release
+    exec dotnet bench/Akka.Basketball.Bench/bin/Release/net10.0/Akka.Basketball.Bench.dll "$@"
+    ;;
   node)
     build Release
     exec dotnet src/Cluster/bin/Release/net10.0/Akka.Basketball.Cluster.dll "$@"
@@ -150,6 +157,8 @@ usage: ./basketball.sh <command>
   cluster a local three-node cluster (kinesalite + throw-away PostgreSQL + 3 nodes on 8080-8082) and the
           simulator against it (same options as demo; CLUSTER_KEEP_RUNNING=1 keeps it up afterwards)
   test    install what is needed, build, run every test (what CI runs)
+  bench   run the benchmarks and write BENCHMARKS.md + benchmarks.json (--size full|smoke, --output DIR,
+          --no-postgres); about 10 minutes on 2 cores
   node    run one node (configuration: akka.hocon + environment, see README)
   cli     the operator CLI: ./basketball.sh cli [host:port] <palette> <command> [-x value]… [--json]
           (no command: the interactive prompt; default 127.0.0.1:9110; node 2 of `cluster` is 127.0.0.1:9111)

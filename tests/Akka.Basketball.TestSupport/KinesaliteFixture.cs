@@ -41,6 +41,15 @@ public sealed partial class KinesaliteFixture : IAsyncLifetime
 
     public static string UniqueStreamName(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(prefix.Length + 33, 128)];
 
+    /// <summary>The environment of a node reading <paramref name="stream"/> from this kinesalite.</summary>
+    public Dictionary<string, string> NodeEnvironment(string stream) => new()
+    {
+        ["KINESIS_ENDPOINT"] = Endpoint.ToString().TrimEnd('/'),
+        ["BASKETBALL_STREAM"] = stream,
+        ["BASKETBALL_MILESTONES_STREAM"] = stream + "-milestones",
+        ["BASKETBALL_CREATE_STREAMS"] = "true",
+    };
+
     /// <summary>Creates a stream, waits until it is ACTIVE, and returns its name.</summary>
     public async Task<string> CreateStreamAsync(string name, int shards, CancellationToken cancellationToken = default)
     {

@@ -51,13 +51,7 @@ public sealed class PipelineHarness : IAsyncDisposable
         return new PipelineHarness(kinesis, directory, stream, node);
     }
 
-    public static Dictionary<string, string> Environment(KinesaliteFixture kinesis, string stream) => new()
-    {
-        ["KINESIS_ENDPOINT"] = kinesis.Endpoint.ToString().TrimEnd('/'),
-        ["BASKETBALL_STREAM"] = stream,
-        ["BASKETBALL_MILESTONES_STREAM"] = stream + "-milestones",
-        ["BASKETBALL_CREATE_STREAMS"] = "true",
-    };
+    public static Dictionary<string, string> Environment(KinesaliteFixture kinesis, string stream) => kinesis.NodeEnvironment(stream);
 
     public Task PutAsync(IEnumerable<EventEnvelope> events) =>
         PutRawAsync(events.Select(e => (e.AggregateId, EventJson.Serialize(e))));

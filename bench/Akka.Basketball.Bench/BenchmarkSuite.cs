@@ -1,0 +1,147 @@
+// One benchmark run: starts kinesalite and (for the PostgreSQL figures) a throw-away PostgreSQL, measures every
+// figure of issue 7 beside its baseline, and returns the report. Each part is described where it is measured.
+using System.Diagnostics;
+using Akka.Basketball.Ingress.Kinesis;
+using Akka.Basketball.Ingress.Storage;
+
+namespace Akka.Basketball.Bench;
+
+public sealed class BenchmarkSuite(BenchSize size, Action<string> progress)
+{
+    private const int GetRecordsLimit = 5000; // the shipped basketball.ingress.get-records-limit
+    private const int JournalBatchSize = 100; // akka.persistence.journal.sql.batch-size
+    private readonly List<BenchFigure> _figures = [];
+    private readonly List<string> _notes = [];
+
+    public async Task<BenchReport> RunAsync(CancellationToken ct)
+    {
+        var startedAt = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        using var directory = new TempDirectory();
+        var kinesis = new KinesaliteFixture();
+        var postgres = size.Postgres ? new PostgresFixture() : null;
+        try
+        {
+            progress("starting kinesalite");
+            await kinesis.InitializeAsync();
+            var workload = Workload.Create(size.Games, size.PlaysPerGame, seed: 1);
+            _notes.Add($"Throughput workload: {workload.Count:N0} events ({workload.Season.Registrations.Count} player registrations, " +
+                       $"{size.Games} games of about {workload.Season.Games.Average(g => g.Events.Count):0} events, 1% corrections) " +
+                       $"in a stream of {size.KinesisShards} shards, read with {GetRecordsLimit} records per GetRecords.");
+
+            var sqlite = $"sqlite:{directory.File("pipeline.db")}";
+            var sqliteRate = await ThroughputAsync(kinesis, workload, sqlite, "1 node, SQLite", nodes: 1, async bench =>
+            {
+                var rate = _figures[^1].Value / 2;
+                progress($"latency at {rate:0} events/s for {size.LatencyDuration.TotalSeconds:0} s");
+                var load = Workload.Create(Math.Max(4, size.Games), size.PlaysPerGame, seed: 2, registrations: false);
+                var probe = Workload.Create(1, Math.Max(400, (int)size.LatencyDuration.TotalSeconds * 20), seed: 3, registrations: false, correctionRate: 0);
+                var latencies = await bench.LatencyAsync(load, probe, rate, size.LatencyDuration, ct);
+                AddLatency(latencies, rate);
+            }, ct);
+
+            progress("replay");
+            var (replay, rawRead, replayed) = await EntityBench.ReplayAsync(DatabaseTarget.Parse(sqlite), ct);
+            _figures.Add(new BenchFigure("replay (rebuild every game and player from the journal, SQLite)", replay, "events/s",
+                [new BenchBaseline("raw read of the same rows", rawRead, "rows/s", replay / rawRead)],
+                "≥ 0.5 × raw read", replay >= 0.5 * rawRead, $"{replayed:N0} events of {sqliteRate.Entities:N0} entities, 8 entities at a time."));
+
+            progress($"recovery of a {size.RecoveryEvents}-event game");
+            var recovery = await EntityBench.RecoveryAsync(DatabaseTarget.Parse($"sqlite:{directory.File("recovery.db")}"), size.RecoveryEvents, ct);
+            var speedup = recovery.WithoutSnapshotMs / recovery.WithSnapshotMs;
+            _figures.Add(new BenchFigure($"recovery of a {recovery.Events:N0}-event game with its snapshot (SQLite)", recovery.WithSnapshotMs, "ms",
+                [new BenchBaseline("the same game without a snapshot", recovery.WithoutSnapshotMs, "ms", speedup)],
+                "snapshot ≥ 10× faster", speedup >= 10, "Entity start → first answer; median of 3 after a warm-up; snapshots every 100 events (shipped)."));
+
+            progress($"memory of {size.MemoryGames} live games");
+            var memory = await EntityBench.MemoryAsync(DatabaseTarget.Parse($"sqlite:{directory.File("memory.db")}"),
+                DatabaseTarget.Parse($"sqlite:{directory.File("memory-warm-up.db")}"), size.MemoryGames, ct);
+            _figures.Add(new BenchFigure($"memory per live Game entity (a full game, {memory.EventsPerGame:0} events)", memory.BytesPerGame / 1024, "KiB",
+                [], "≤ 32 KB", memory.BytesPerGame <= 32 * 1024, $"{memory.Games} games alive at once; managed heap after full collections."));
+            _figures.Add(new BenchFigure($"memory per live Player entity ({memory.GamesPerPlayer:0.#} games each)", memory.BytesPerPlayer / 1024, "KiB",
+                [], "≤ 4 KB", memory.BytesPerPlayer <= 4 * 1024, $"{memory.Players} players."));
+
+            if (postgres is not null)
+            {
+                var onePg = "postgres:" + await postgres.CreateDatabaseAsync(ct);
+                await ThroughputAsync(kinesis, workload, onePg, "1 node, PostgreSQL", nodes: 1, null, ct);
+                var threePg = "postgres:" + await postgres.CreateDatabaseAsync(ct);
+                await ThroughputAsync(kinesis, workload, threePg, "3 nodes, PostgreSQL", nodes: 3, async bench =>
+                {
+                    progress("failover: kill -9 of one of three nodes");
+                    var trickle = Workload.Create(8, size.PlaysPerGame, seed: 4, registrations: false);
+                    var failover = await bench.FailoverAsync(trickle, ct);
+                    _figures.Add(new BenchFigure("failover: kill -9 of one of 3 nodes → a survivor reads its shard again", failover.TotalSeconds, "s",
+                        [], "≤ 15 s", failover.TotalSeconds <= 15, "Records arriving throughout; measured on the 3-node PostgreSQL cluster above."));
+                }, ct);
+            }
+            else
+            {
+                _notes.Add("PostgreSQL figures and failover not run (--no-postgres).");
+            }
+        }
+        finally
+        {
+            if (postgres is not null)
+                await postgres.DisposeAsync();
+            await kinesis.DisposeAsync();
+        }
+        return new BenchReport(size.Name, startedAt, clock.Elapsed, BenchMachine.Current(), _figures, _notes);
+    }
+
+    private sealed record ThroughputResult(double PerSecond, long Entities);
+
+    /// <summary>
+    /// One pipeline figure with its two baselines: a fresh stream holding the workload, its raw drain, a raw insert
+    /// into the database the nodes use, then the nodes' own drain of the stream.
+    /// </summary>
+    private async Task<ThroughputResult> ThroughputAsync(KinesaliteFixture kinesis, Workload workload, string journal, string label, int nodes,
+        Func<PipelineBench, Task>? then, CancellationToken ct)
+    {
+        progress($"{label}: filling a stream with {workload.Count:N0} events");
+        var stream = await kinesis.CreateStreamAsync(KinesaliteFixture.UniqueStreamName("bench"), size.KinesisShards, ct);
+        using (var client = kinesis.CreateClient())
+        {
+            await using (var producer = new KinesisProducer(client, new KinesisProducerOptions(stream)))
+            {
+                var put = await producer.PutAsync(workload.Records, ct);
+                if (!put.AllSucceeded)
+                    throw new InvalidOperationException($"{put.FailedCount} records could not be put");
+            }
+            progress($"{label}: raw drain and raw insert");
+            var rawDrain = await Baselines.RawDrainAsync(client, stream, workload.Count, GetRecordsLimit, ct);
+            var database = DatabaseTarget.Parse(journal);
+            var writers = database.Kind == DatabaseKind.Sqlite ? 1 : 3; // the journal's parallelism on each
+            var rawInsert = await Baselines.RawInsertAsync(database, workload, JournalBatchSize, writers, ct);
+
+            progress($"{label}: starting {nodes} node(s)");
+            await using var bench = await PipelineBench.StartAsync(kinesis, journal, stream, size.KinesisShards, nodes, ct);
+            progress($"{label}: draining the stream");
+            var (perSecond, elapsed) = await bench.DrainAsync(workload.Count, TimeSpan.FromMinutes(15), ct);
+            var ofDrain = perSecond / rawDrain;
+            var ofInsert = perSecond / rawInsert;
+            _figures.Add(new BenchFigure($"pipeline throughput, {label}", perSecond, "events/s",
+                [
+                    new BenchBaseline("raw drain", rawDrain, "records/s", ofDrain),
+                    new BenchBaseline($"raw insert ({writers} writer{(writers > 1 ? "s" : "")})", rawInsert, "rows/s", ofInsert),
+                ],
+                "≥ 0.8 × raw drain, ≥ 0.5 × raw insert", ofDrain >= 0.8 && ofInsert >= 0.5,
+                $"{workload.Count:N0} events in {elapsed.TotalSeconds:0.0} s, first record read → last record durable."));
+            if (then is not null)
+                await then(bench);
+            return new ThroughputResult(perSecond, workload.Season.Games.Count + workload.Season.Registrations.Count);
+        }
+    }
+
+    private void AddLatency(List<double> latencies, double rate)
+    {
+        if (latencies.Count == 0)
+            throw new InvalidOperationException("the latency run measured no probe");
+        var sorted = latencies.Order().ToArray();
+        double Percentile(double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+        var note = $"{sorted.Length} probes at {rate:0} events/s (half of the 1-node SQLite saturation); put acknowledged → GET /api/games shows it.";
+        _figures.Add(new BenchFigure("latency p50, 1 node, SQLite", Percentile(0.50), "ms", [], "—", null, note));
+        _figures.Add(new BenchFigure("latency p95, 1 node, SQLite", Percentile(0.95), "ms", [], "—", null));
+        _figures.Add(new BenchFigure("latency p99, 1 node, SQLite", Percentile(0.99), "ms", [], "≤ 250 ms", Percentile(0.99) <= 250));
+    }
+}

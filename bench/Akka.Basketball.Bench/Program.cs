@@ -1,0 +1,26 @@
+// `./basketball.sh bench`: runs every benchmark once and writes BENCHMARKS.md and benchmarks.json.
+using System.CommandLine;
+using Akka.Basketball.Bench;
+using Spectre.Console;
+
+var size = new Option<string>("--size") { Description = "full (the committed results) or smoke (seconds; what the test suite runs)", DefaultValueFactory = _ => "full" };
+var output = new Option<string>("--output") { Description = "directory for BENCHMARKS.md and benchmarks.json", DefaultValueFactory = _ => "." };
+var noPostgres = new Option<bool>("--no-postgres") { Description = "skip the PostgreSQL figures and the failover" };
+
+var root = new RootCommand("Akka.Basketball benchmarks: each figure next to a baseline measured in the same run") { size, output, noPostgres };
+root.SetAction(async (result, cancellationToken) =>
+{
+    var chosen = BenchSize.Parse(result.GetValue(size)!);
+    if (result.GetValue(noPostgres))
+        chosen = chosen with { Postgres = false };
+    var report = await new BenchmarkSuite(chosen, line => AnsiConsole.MarkupLineInterpolated($"[grey]{DateTime.Now:HH:mm:ss}[/] {line}"))
+        .RunAsync(cancellationToken);
+    var directory = Path.GetFullPath(result.GetValue(output)!);
+    Directory.CreateDirectory(directory);
+    await File.WriteAllTextAsync(Path.Combine(directory, "BENCHMARKS.md"), report.ToMarkdown(), cancellationToken);
+    await File.WriteAllTextAsync(Path.Combine(directory, "benchmarks.json"), report.ToJson(), cancellationToken);
+    AnsiConsole.WriteLine(report.ToMarkdown());
+    AnsiConsole.MarkupLineInterpolated($"[green]wrote {directory}/BENCHMARKS.md and benchmarks.json[/]");
+    return report.Figures.All(f => f.Met != false) ? 0 : 1;
+});
+return await root.Parse(args).InvokeAsync();
