@@ -1,42 +1,93 @@
 // The Game-scoped milestone conditions of SPEC §6, as the ledger consumes them.
 using Akka.Basketball.Shards.Domain.Milestones;
+using Akka.Basketball.Shards.Domain.Players;
 using Akka.Basketball.Shards.Events;
 
 namespace Akka.Basketball.Shards.Domain.Games;
 
 internal static class GameMilestones
 {
+    /// <summary>
+    /// The conditions <paramref name="evt"/> can have changed, evaluated on the state after it. Only these can
+    /// issue or revoke a milestone, so evaluating them alone gives exactly the milestones that evaluating every
+    /// condition would, at a cost that no longer grows with the number of players and thresholds:
+    /// a score or its correction moves its player's line, its team's points, both teams' runs (a basket ends the
+    /// other team's run) and its team's hot streak; a status change can only complete (or reopen) the game.
+    /// </summary>
+    public static IEnumerable<MilestoneCondition> AffectedBy(EventEnvelope evt, GameState game, MilestoneSettings settings)
+    {
+        if (game.HomeTeamId is null || game.AwayTeamId is null)
+            yield break;
+        var play = evt.Data switch
+        {
+            ScoreRecorded => game.Scores.GetValueOrDefault(evt.EventId),
+            ScoreCorrected corrected => game.Scores.GetValueOrDefault(corrected.CorrectedEventId),
+            _ => null,
+        };
+        if (play is null)
+        {
+            yield return Final(game);
+            yield break;
+        }
+
+        if (game.PlayerLines.TryGetValue(play.PlayerId, out var line))
+        {
+            foreach (var condition in PlayerPoints(line, settings, game.GameId))
+                yield return condition;
+        }
+        yield return TeamPoints(game, play.TeamId, settings);
+        yield return ScoringRun(game, game.HomeTeamId, settings);
+        yield return ScoringRun(game, game.AwayTeamId, settings);
+        yield return HotStreak(game, play.TeamId, settings);
+    }
+
+    /// <summary>Every condition of the game (what <see cref="AffectedBy"/> is checked against in the tests).</summary>
     public static IEnumerable<MilestoneCondition> Conditions(GameState game, MilestoneSettings settings)
     {
         if (game.HomeTeamId is null || game.AwayTeamId is null)
             yield break;
-        var gameId = game.GameId;
-
         foreach (var line in game.PlayerLines.Values)
         {
-            foreach (var threshold in settings.PlayerPointsInGame)
-                yield return new MilestoneCondition(MilestoneRuleNames.PlayerPointsInGame, line.PlayerId, threshold,
-                    line.Points >= threshold ? 1 : 0, line.Points, gameId);
+            foreach (var condition in PlayerPoints(line, settings, game.GameId))
+                yield return condition;
         }
-
-        var plays = game.Plays;
         foreach (var team in new[] { game.HomeTeamId, game.AwayTeamId })
         {
-            var points = game.TeamPoints(team);
-            yield return new MilestoneCondition(MilestoneRuleNames.TeamPoints, team, settings.TeamPoints,
-                points >= settings.TeamPoints ? 1 : 0, points, gameId);
-
-            var runs = PlayByPlayAnalysis.Runs(plays, team).Where(r => r >= settings.ScoringRunPoints).ToList();
-            yield return new MilestoneCondition(MilestoneRuleNames.ScoringRun, team, settings.ScoringRunPoints,
-                runs.Count, runs.Count > 0 ? runs[^1] : 0, gameId);
-
-            var streak = PlayByPlayAnalysis.BestWindow(plays, team, settings.HotStreakWindowSeconds);
-            yield return new MilestoneCondition(MilestoneRuleNames.HotStreak, team, settings.HotStreakPoints,
-                streak >= settings.HotStreakPoints ? 1 : 0, streak, gameId);
+            yield return TeamPoints(game, team, settings);
+            yield return ScoringRun(game, team, settings);
+            yield return HotStreak(game, team, settings);
         }
+        yield return Final(game);
+    }
 
+    private static IEnumerable<MilestoneCondition> PlayerPoints(PlayerGameLine line, MilestoneSettings settings, string gameId) =>
+        settings.PlayerPointsInGame.Select(threshold => new MilestoneCondition(MilestoneRuleNames.PlayerPointsInGame, line.PlayerId, threshold,
+            line.Points >= threshold ? 1 : 0, line.Points, gameId));
+
+    private static MilestoneCondition TeamPoints(GameState game, string team, MilestoneSettings settings)
+    {
+        var points = game.TeamPoints(team);
+        return new MilestoneCondition(MilestoneRuleNames.TeamPoints, team, settings.TeamPoints, points >= settings.TeamPoints ? 1 : 0, points, game.GameId);
+    }
+
+    private static MilestoneCondition ScoringRun(GameState game, string team, MilestoneSettings settings)
+    {
+        var runs = PlayByPlayAnalysis.Runs(game.Plays, team).Where(r => r >= settings.ScoringRunPoints).ToList();
+        return new MilestoneCondition(MilestoneRuleNames.ScoringRun, team, settings.ScoringRunPoints, runs.Count, runs.Count > 0 ? runs[^1] : 0,
+            game.GameId);
+    }
+
+    private static MilestoneCondition HotStreak(GameState game, string team, MilestoneSettings settings)
+    {
+        var streak = PlayByPlayAnalysis.BestWindow(game.Plays, team, settings.HotStreakWindowSeconds);
+        return new MilestoneCondition(MilestoneRuleNames.HotStreak, team, settings.HotStreakPoints, streak >= settings.HotStreakPoints ? 1 : 0,
+            streak, game.GameId);
+    }
+
+    private static MilestoneCondition Final(GameState game)
+    {
         var completed = game.Status == GameStatus.Completed;
-        var winner = Math.Max(game.TeamPoints(game.HomeTeamId), game.TeamPoints(game.AwayTeamId));
-        yield return new MilestoneCondition(MilestoneRuleNames.GameFinal, gameId, 0, completed ? 1 : 0, winner, gameId);
+        var winner = Math.Max(game.TeamPoints(game.HomeTeamId!), game.TeamPoints(game.AwayTeamId!));
+        return new MilestoneCondition(MilestoneRuleNames.GameFinal, game.GameId, 0, completed ? 1 : 0, winner, game.GameId);
     }
 }

@@ -77,8 +77,8 @@ public sealed record GameState
                 new GameEventRejected(evt.EventId, rejection.Reason, rejection.Message), EventOutcome.Rejected(evt.EventId, rejection));
 
         var next = ApplyEvent(evt);
-        var milestones = next.Milestones.Evaluate(GameMilestones.Conditions(next, settings.Milestones), GameId, nameof(AggregateType.Game),
-            evt.EventId, evt.Timestamp);
+        var milestones = next.Milestones.Evaluate(GameMilestones.AffectedBy(evt, next, settings.Milestones), GameId, nameof(AggregateType.Game),
+            evt.EventId, evt.Timestamp, complete: false);
         return new Decision<IGameJournalEvent>.Persist(new GameEventApplied(evt, milestones), EventOutcome.Applied(evt.EventId));
     }
 

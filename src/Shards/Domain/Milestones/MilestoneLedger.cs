@@ -25,15 +25,19 @@ public sealed record MilestoneLedger
 
     /// <summary>
     /// The milestones (fired and revoked) that bring the ledger in line with <paramref name="conditions"/>.
-    /// A key with active occurrences that is not among the conditions counts as holding zero times.
-    /// Deterministic: keys in ordinal order.
+    /// With <paramref name="complete"/> (the default) a key with active occurrences that is not among the conditions
+    /// counts as holding zero times; without it, <paramref name="conditions"/> are only the ones that may have
+    /// changed and every other key keeps what it has. Deterministic: keys in ordinal order.
     /// </summary>
     public ImmutableArray<Milestone> Evaluate(
-        IEnumerable<MilestoneCondition> conditions, string aggregateId, string aggregateType, string triggeredBy, DateTimeOffset timestamp)
+        IEnumerable<MilestoneCondition> conditions, string aggregateId, string aggregateType, string triggeredBy, DateTimeOffset timestamp,
+        bool complete = true)
     {
         var byKey = new SortedDictionary<string, MilestoneCondition>(StringComparer.Ordinal);
         foreach (var condition in conditions)
             byKey[condition.Key] = condition;
+        if (!complete)
+            return Settle(byKey, aggregateId, aggregateType, triggeredBy, timestamp);
         foreach (var (key, entry) in Entries)
         {
             if (entry.Active.Count > 0 && !byKey.ContainsKey(key))
@@ -43,6 +47,12 @@ public sealed record MilestoneLedger
             }
         }
 
+        return Settle(byKey, aggregateId, aggregateType, triggeredBy, timestamp);
+    }
+
+    private ImmutableArray<Milestone> Settle(SortedDictionary<string, MilestoneCondition> byKey, string aggregateId, string aggregateType,
+        string triggeredBy, DateTimeOffset timestamp)
+    {
         var result = ImmutableArray.CreateBuilder<Milestone>();
         foreach (var (key, condition) in byKey)
         {
