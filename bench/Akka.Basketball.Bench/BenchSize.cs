@@ -9,6 +9,7 @@ namespace Akka.Basketball.Bench;
 /// <param name="RecoveryEvents">Events of the game whose recovery is timed.</param>
 /// <param name="MemoryGames">Full games kept alive at once to weigh a Game entity (their players weigh the Player).</param>
 /// <param name="Postgres">Run the PostgreSQL figures (1 and 3 nodes) and the failover.</param>
+/// <param name="Parts">Which groups of figures to run (all by default; a subset is for profiling one of them).</param>
 public sealed record BenchSize(
     string Name,
     int Games,
@@ -17,7 +18,8 @@ public sealed record BenchSize(
     TimeSpan LatencyDuration,
     int RecoveryEvents,
     int MemoryGames,
-    bool Postgres)
+    bool Postgres,
+    BenchParts Parts = BenchParts.All)
 {
     public static BenchSize Full { get; } = new("full", Games: 160, PlaysPerGame: 200, KinesisShards: 6,
         LatencyDuration: TimeSpan.FromSeconds(30), RecoveryEvents: 10_000, MemoryGames: 200, Postgres: true);
@@ -31,4 +33,20 @@ public sealed record BenchSize(
         "smoke" => Smoke,
         _ => throw new ArgumentException($"size '{name}' is not one of: full, smoke"),
     };
+}
+
+/// <summary>Groups of figures that can run alone (<c>--only</c>).</summary>
+[Flags]
+public enum BenchParts
+{
+    /// <summary>1-node SQLite throughput, latency and replay (replay reads the journal the throughput run wrote).</summary>
+    Sqlite = 1,
+
+    /// <summary>Recovery and memory, on an in-process ActorSystem.</summary>
+    Entities = 2,
+
+    /// <summary>1- and 3-node PostgreSQL throughput and the failover.</summary>
+    Postgres = 4,
+
+    All = Sqlite | Entities | Postgres,
 }

@@ -19,7 +19,7 @@ public sealed class BenchmarkSuite(BenchSize size, Action<string> progress)
         var clock = Stopwatch.StartNew();
         using var directory = new TempDirectory();
         var kinesis = new KinesaliteFixture();
-        var postgres = size.Postgres ? new PostgresFixture() : null;
+        var postgres = size.Postgres && size.Parts.HasFlag(BenchParts.Postgres) ? new PostgresFixture() : null;
         try
         {
             progress("starting kinesalite");
@@ -29,56 +29,14 @@ public sealed class BenchmarkSuite(BenchSize size, Action<string> progress)
                        $"{size.Games} games of about {workload.Season.Games.Average(g => g.Events.Count):0} events, 1% corrections) " +
                        $"in a stream of {size.KinesisShards} shards, read with {GetRecordsLimit} records per GetRecords.");
 
-            var sqlite = $"sqlite:{directory.File("pipeline.db")}";
-            var sqliteRate = await ThroughputAsync(kinesis, workload, sqlite, "1 node, SQLite", nodes: 1, async bench =>
-            {
-                var rate = _figures[^1].Value / 2;
-                progress($"latency at {rate:0} events/s for {size.LatencyDuration.TotalSeconds:0} s");
-                var load = Workload.Create(Math.Max(4, size.Games), size.PlaysPerGame, seed: 2, registrations: false);
-                var probe = Workload.Create(1, Math.Max(400, (int)size.LatencyDuration.TotalSeconds * 20), seed: 3, registrations: false, correctionRate: 0);
-                var latencies = await bench.LatencyAsync(load, probe, rate, size.LatencyDuration, ct);
-                AddLatency(latencies, rate);
-            }, ct);
-
-            progress("replay");
-            var (replay, rawRead, replayed) = await EntityBench.ReplayAsync(DatabaseTarget.Parse(sqlite), ct);
-            _figures.Add(new BenchFigure("replay (rebuild every game and player from the journal, SQLite)", replay, "events/s",
-                [new BenchBaseline("raw read of the same rows", rawRead, "rows/s", replay / rawRead)],
-                "≥ 0.5 × raw read", replay >= 0.5 * rawRead, $"{replayed:N0} events of {sqliteRate.Entities:N0} entities, 8 entities at a time."));
-
-            progress($"recovery of a {size.RecoveryEvents}-event game");
-            var recovery = await EntityBench.RecoveryAsync(DatabaseTarget.Parse($"sqlite:{directory.File("recovery.db")}"), size.RecoveryEvents, ct);
-            var speedup = recovery.WithoutSnapshotMs / recovery.WithSnapshotMs;
-            _figures.Add(new BenchFigure($"recovery of a {recovery.Events:N0}-event game with its snapshot (SQLite)", recovery.WithSnapshotMs, "ms",
-                [new BenchBaseline("the same game without a snapshot", recovery.WithoutSnapshotMs, "ms", speedup)],
-                "snapshot ≥ 10× faster", speedup >= 10, "Entity start → first answer; median of 3 after a warm-up; snapshots every 100 events (shipped)."));
-
-            progress($"memory of {size.MemoryGames} live games");
-            var memory = await EntityBench.MemoryAsync(DatabaseTarget.Parse($"sqlite:{directory.File("memory.db")}"),
-                DatabaseTarget.Parse($"sqlite:{directory.File("memory-warm-up.db")}"), size.MemoryGames, ct);
-            _figures.Add(new BenchFigure($"memory per live Game entity (a full game, {memory.EventsPerGame:0} events)", memory.BytesPerGame / 1024, "KiB",
-                [], "≤ 32 KB", memory.BytesPerGame <= 32 * 1024, $"{memory.Games} games alive at once; managed heap after full collections."));
-            _figures.Add(new BenchFigure($"memory per live Player entity ({memory.GamesPerPlayer:0.#} games each)", memory.BytesPerPlayer / 1024, "KiB",
-                [], "≤ 4 KB", memory.BytesPerPlayer <= 4 * 1024, $"{memory.Players} players."));
-
+            if (size.Parts.HasFlag(BenchParts.Sqlite))
+                await SqliteAsync(kinesis, workload, directory, ct);
+            if (size.Parts.HasFlag(BenchParts.Entities))
+                await EntitiesAsync(directory, ct);
             if (postgres is not null)
-            {
-                var onePg = "postgres:" + await postgres.CreateDatabaseAsync(ct);
-                await ThroughputAsync(kinesis, workload, onePg, "1 node, PostgreSQL", nodes: 1, null, ct);
-                var threePg = "postgres:" + await postgres.CreateDatabaseAsync(ct);
-                await ThroughputAsync(kinesis, workload, threePg, "3 nodes, PostgreSQL", nodes: 3, async bench =>
-                {
-                    progress("failover: kill -9 of one of three nodes");
-                    var trickle = Workload.Create(8, size.PlaysPerGame, seed: 4, registrations: false);
-                    var failover = await bench.FailoverAsync(trickle, ct);
-                    _figures.Add(new BenchFigure("failover: kill -9 of one of 3 nodes → a survivor reads its shard again", failover.TotalSeconds, "s",
-                        [], "≤ 15 s", failover.TotalSeconds <= 15, "Records arriving throughout; measured on the 3-node PostgreSQL cluster above."));
-                }, ct);
-            }
+                await PostgresAsync(kinesis, postgres, workload, ct);
             else
-            {
-                _notes.Add("PostgreSQL figures and failover not run (--no-postgres).");
-            }
+                _notes.Add("PostgreSQL figures and failover not run (--no-postgres or --only).");
         }
         finally
         {
@@ -87,6 +45,59 @@ public sealed class BenchmarkSuite(BenchSize size, Action<string> progress)
             await kinesis.DisposeAsync();
         }
         return new BenchReport(size.Name, startedAt, clock.Elapsed, BenchMachine.Current(), _figures, _notes);
+    }
+
+    private async Task SqliteAsync(KinesaliteFixture kinesis, Workload workload, TempDirectory directory, CancellationToken ct)
+    {
+        var sqlite = $"sqlite:{directory.File("pipeline.db")}";
+        var sqliteRate = await ThroughputAsync(kinesis, workload, sqlite, "1 node, SQLite", nodes: 1, async bench =>
+        {
+            var rate = _figures[^1].Value / 2;
+            progress($"latency at {rate:0} events/s for {size.LatencyDuration.TotalSeconds:0} s");
+            var load = Workload.Create(Math.Max(4, size.Games), size.PlaysPerGame, seed: 2, registrations: false);
+            var probe = Workload.Create(1, Math.Max(400, (int)size.LatencyDuration.TotalSeconds * 20), seed: 3, registrations: false, correctionRate: 0);
+            var latencies = await bench.LatencyAsync(load, probe, rate, size.LatencyDuration, ct);
+            AddLatency(latencies, rate);
+        }, ct);
+
+        progress("replay");
+        var (replay, rawRead, replayed) = await EntityBench.ReplayAsync(DatabaseTarget.Parse(sqlite), ct);
+        _figures.Add(new BenchFigure("replay (rebuild every game and player from the journal, SQLite)", replay, "events/s",
+            [new BenchBaseline("raw read of the same rows", rawRead, "rows/s", replay / rawRead)],
+            "≥ 0.5 × raw read", replay >= 0.5 * rawRead, $"{replayed:N0} events of {sqliteRate.Entities:N0} entities, 8 entities at a time."));
+    }
+
+    private async Task EntitiesAsync(TempDirectory directory, CancellationToken ct)
+    {
+        progress($"recovery of a {size.RecoveryEvents}-event game");
+        var recovery = await EntityBench.RecoveryAsync(DatabaseTarget.Parse($"sqlite:{directory.File("recovery.db")}"), size.RecoveryEvents, ct);
+        var speedup = recovery.WithoutSnapshotMs / recovery.WithSnapshotMs;
+        _figures.Add(new BenchFigure($"recovery of a {recovery.Events:N0}-event game with its snapshot (SQLite)", recovery.WithSnapshotMs, "ms",
+            [new BenchBaseline("the same game without a snapshot", recovery.WithoutSnapshotMs, "ms", speedup)],
+            "snapshot ≥ 10× faster", speedup >= 10, "Entity start → first answer; median of 3 after a warm-up; snapshots every 100 events (shipped)."));
+
+        progress($"memory of {size.MemoryGames} live games");
+        var memory = await EntityBench.MemoryAsync(DatabaseTarget.Parse($"sqlite:{directory.File("memory.db")}"),
+            DatabaseTarget.Parse($"sqlite:{directory.File("memory-warm-up.db")}"), size.MemoryGames, ct);
+        _figures.Add(new BenchFigure($"memory per live Game entity (a full game, {memory.EventsPerGame:0} events)", memory.BytesPerGame / 1024, "KiB",
+            [], "≤ 32 KB", memory.BytesPerGame <= 32 * 1024, $"{memory.Games} games alive at once; managed heap after full collections."));
+        _figures.Add(new BenchFigure($"memory per live Player entity ({memory.GamesPerPlayer:0.#} games each)", memory.BytesPerPlayer / 1024, "KiB",
+            [], "≤ 4 KB", memory.BytesPerPlayer <= 4 * 1024, $"{memory.Players} players."));
+    }
+
+    private async Task PostgresAsync(KinesaliteFixture kinesis, PostgresFixture postgres, Workload workload, CancellationToken ct)
+    {
+        var onePg = "postgres:" + await postgres.CreateDatabaseAsync(ct);
+        await ThroughputAsync(kinesis, workload, onePg, "1 node, PostgreSQL", nodes: 1, null, ct);
+        var threePg = "postgres:" + await postgres.CreateDatabaseAsync(ct);
+        await ThroughputAsync(kinesis, workload, threePg, "3 nodes, PostgreSQL", nodes: 3, async bench =>
+        {
+            progress("failover: kill -9 of one of three nodes");
+            var trickle = Workload.Create(8, size.PlaysPerGame, seed: 4, registrations: false);
+            var failover = await bench.FailoverAsync(trickle, ct);
+            _figures.Add(new BenchFigure("failover: kill -9 of one of 3 nodes → a survivor reads its shard again", failover.TotalSeconds, "s",
+                [], "≤ 15 s", failover.TotalSeconds <= 15, "Records arriving throughout; measured on the 3-node PostgreSQL cluster above."));
+        }, ct);
     }
 
     private sealed record ThroughputResult(double PerSecond, long Entities);

@@ -47,7 +47,7 @@ public sealed class EntityLab : IAsyncDisposable
                 """))
             .WithFallback(BasketballSerialization.Config)
             .WithFallback(SqlPersistence.DefaultConfiguration);
-        return new EntityLab(ActorSystem.Create("basketball-bench", config), BasketballSettings.Default with { SnapshotEvery = snapshotEvery });
+        return new EntityLab(ActorSystem.Create("basketball-bench", PersistenceConfiguration.SystemSetup(database, config)), BasketballSettings.Default with { SnapshotEvery = snapshotEvery });
     }
 
     /// <summary>A separate entity, started outside the regions (recovery timing).</summary>

@@ -7,12 +7,20 @@ var size = new Option<string>("--size") { Description = "full (the committed res
 var output = new Option<string>("--output") { Description = "directory for BENCHMARKS.md and benchmarks.json", DefaultValueFactory = _ => "." };
 var noPostgres = new Option<bool>("--no-postgres") { Description = "skip the PostgreSQL figures and the failover" };
 
-var root = new RootCommand("Akka.Basketball benchmarks: each figure next to a baseline measured in the same run") { size, output, noPostgres };
+var only = new Option<BenchParts[]>("--only")
+{
+    Description = "run only these groups of figures (Sqlite, Entities, Postgres; repeatable), for profiling one of them",
+    AllowMultipleArgumentsPerToken = true,
+};
+
+var root = new RootCommand("Akka.Basketball benchmarks: each figure next to a baseline measured in the same run") { size, output, noPostgres, only };
 root.SetAction(async (result, cancellationToken) =>
 {
     var chosen = BenchSize.Parse(result.GetValue(size)!);
     if (result.GetValue(noPostgres))
         chosen = chosen with { Postgres = false };
+    if (result.GetValue(only) is { Length: > 0 } parts)
+        chosen = chosen with { Parts = parts.Aggregate((a, b) => a | b) };
     var report = await new BenchmarkSuite(chosen, line => AnsiConsole.MarkupLineInterpolated($"[grey]{DateTime.Now:HH:mm:ss}[/] {line}"))
         .RunAsync(cancellationToken);
     var directory = Path.GetFullPath(result.GetValue(output)!);

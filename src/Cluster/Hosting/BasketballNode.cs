@@ -61,6 +61,8 @@ public static class BasketballNode
             var milestonesOut = settings.Ingress.Enabled
                 ? new KinesisProducer(client, new KinesisProducerOptions(settings.Ingress.MilestonesStream), loggerFactory.CreateLogger<KinesisProducer>())
                 : null;
+            if (PersistenceConfiguration.ConnectionSetup(database) is { } connections)
+                akka.AddSetup(connections);
             akka.ConfigureLoggers(loggers =>
                 {
                     loggers.ClearLoggers();

@@ -47,7 +47,7 @@ public sealed class JournalReplay : IAsyncDisposable
                 """))
             .WithFallback(BasketballSerialization.Config)
             .WithFallback(SqlPersistence.DefaultConfiguration);
-        return new JournalReplay(ActorSystem.Create("basketball-replay", config), ownsSystem: true);
+        return new JournalReplay(ActorSystem.Create("basketball-replay", PersistenceConfiguration.SystemSetup(database, config)), ownsSystem: true);
     }
 
     /// <summary>Reads through a running node's own journal plugin (`journal verify`); disposing leaves the system running.</summary>

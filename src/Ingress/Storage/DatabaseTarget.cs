@@ -164,9 +164,17 @@ public sealed class DatabaseTarget
         _ => throw new InvalidOperationException($"Unknown database kind {Kind}."),
     };
 
-    // Per-connection settings. journal_mode=WAL is stored in the file (the first connection switches it);
-    // busy_timeout is per connection and so must be set every time a pooled connection is handed out.
-    private static void ConfigureSqlite(DbConnection connection)
+    /// <summary>
+    /// Per-connection settings for every connection to the SQLite file, the journal's included (see
+    /// PersistenceConfiguration). journal_mode=WAL is stored in the file (the first connection switches it);
+    /// busy_timeout is per connection and so must be set every time a pooled connection is handed out. Without it
+    /// Microsoft.Data.Sqlite answers a locked database by sleeping 150 ms before trying again, so the journal lost
+    /// the write lock to the checkpoint and projection writers (which wait in SQLite's own short steps) for whole
+    /// 150 ms naps. synchronous=NORMAL: in WAL mode a commit survives a crash of the process (kill -9); only a power
+    /// loss can drop the newest commits, and then in commit order, so a checkpoint never outlives the journal
+    /// writes it covers.
+    /// </summary>
+    public static void ConfigureSqlite(DbConnection connection)
     {
         using var command = connection.CreateCommand();
         command.CommandText =
