@@ -42,7 +42,7 @@ public sealed class EntityLab : IAsyncDisposable
                 akka.actor.provider = local
                 akka.persistence.journal.plugin = "akka.persistence.journal.sql"
                 akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.sql"
-                akka.persistence.journal.sql { table-mapping = default, tag-write-mode = TagTable, auto-initialize = on, batch-size = 100, db-round-trip-max-batch-size = 1000 }
+                akka.persistence.journal.sql { table-mapping = default, tag-write-mode = Csv, auto-initialize = on, batch-size = 100, db-round-trip-max-batch-size = 1000 }
                 akka.persistence.snapshot-store.sql { table-mapping = default, auto-initialize = on }
                 """))
             .WithFallback(BasketballSerialization.Config)

@@ -42,8 +42,8 @@ public sealed class JournalReplay : IAsyncDisposable
                 akka.loglevel = WARNING
                 akka.actor.provider = local
                 akka.persistence.journal.plugin = "akka.persistence.journal.sql"
-                akka.persistence.journal.sql { table-mapping = default, tag-write-mode = TagTable, auto-initialize = off }
-                akka.persistence.query.journal.sql { write-plugin = "akka.persistence.journal.sql", table-mapping = default, tag-read-mode = TagTable }
+                akka.persistence.journal.sql { table-mapping = default, tag-write-mode = Csv, auto-initialize = off }
+                akka.persistence.query.journal.sql { write-plugin = "akka.persistence.journal.sql", table-mapping = default, tag-read-mode = Csv }
                 """))
             .WithFallback(BasketballSerialization.Config)
             .WithFallback(SqlPersistence.DefaultConfiguration);
