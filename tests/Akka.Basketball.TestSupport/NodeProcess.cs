@@ -58,6 +58,8 @@ public sealed class NodeProcess : IAsyncDisposable
         start.Environment["BASKETBALL_OPS"] = $"127.0.0.1:{opsPort}";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Akka.Basketball"] = "Information";
+        // As shipped (docker/Dockerfile, basketball.sh): a 64 MiB gen0 budget unless the caller's environment sets one.
+        start.Environment.TryAdd("DOTNET_GCgen0size", "0x4000000");
         foreach (var (key, value) in env)
             start.Environment[key] = value;
 

@@ -129,15 +129,18 @@ public abstract class AggregateEntity<TState, TEvent> : ReceivePersistentActor w
             return;
         }
 
-        // One write for the whole batch; the answer waits until every event of it is durable.
+        // One write for the whole batch; the answer waits until every event of it is durable. The state after it
+        // is the speculative one already computed from exactly these events (Apply is deterministic, and commands
+        // arriving meanwhile are stashed by PersistAll), so it is taken as it is instead of applying them again.
         var remaining = toPersist.Count;
         var before = State;
+        var after = speculative;
         var startedAt = Stopwatch.GetTimestamp();
-        PersistAll(toPersist, persisted =>
+        PersistAll(toPersist, _ =>
         {
-            State = Apply(State, (TEvent)JournalTags.Untag(persisted));
             if (--remaining > 0)
                 return;
+            State = after;
             EntityMetrics.Written(EntityType, startedAt);
             sender.Tell(new EventsProcessed(AggregateId, outcomes));
             AfterPersisted(before);

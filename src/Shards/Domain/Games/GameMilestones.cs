@@ -72,9 +72,8 @@ internal static class GameMilestones
 
     private static MilestoneCondition ScoringRun(GameState game, string team, MilestoneSettings settings)
     {
-        var runs = PlayByPlayAnalysis.Runs(game.Plays, team).Where(r => r >= settings.ScoringRunPoints).ToList();
-        return new MilestoneCondition(MilestoneRuleNames.ScoringRun, team, settings.ScoringRunPoints, runs.Count, runs.Count > 0 ? runs[^1] : 0,
-            game.GameId);
+        var (count, last) = PlayByPlayAnalysis.RunsOfAtLeast(game.Plays, team, settings.ScoringRunPoints);
+        return new MilestoneCondition(MilestoneRuleNames.ScoringRun, team, settings.ScoringRunPoints, count, last, game.GameId);
     }
 
     private static MilestoneCondition HotStreak(GameState game, string team, MilestoneSettings settings)

@@ -1,5 +1,7 @@
 // Facts that depend on the order of the corrected play-by-play: lead changes, largest lead, scoring runs,
 // hot streaks. Pure functions over plays in game-clock order.
+using System.Buffers;
+
 namespace Akka.Basketball.Shards.Domain.Games;
 
 public static class PlayByPlayAnalysis
@@ -30,38 +32,54 @@ public static class PlayByPlayAnalysis
         return (changes, largest);
     }
 
-    /// <summary>Points of every maximal run of unanswered points by <paramref name="teamId"/>, in order.</summary>
-    public static IEnumerable<int> Runs(IReadOnlyList<Play> plays, string teamId)
+    /// <summary>
+    /// How many maximal runs of unanswered points by <paramref name="teamId"/> reached <paramref name="minimum"/>
+    /// points, and the points of the last of them (0 when none did). One pass, no allocation: it runs for every score.
+    /// </summary>
+    public static (int Count, int Last) RunsOfAtLeast(IReadOnlyList<Play> plays, string teamId, int minimum)
     {
-        var current = 0;
+        int count = 0, last = 0, current = 0;
         foreach (var play in plays)
         {
             if (play.TeamId == teamId)
             {
                 current += play.Points;
+                continue;
             }
-            else if (current > 0)
-            {
-                yield return current;
-                current = 0;
-            }
+            if (current > 0 && current >= minimum)
+                (count, last) = (count + 1, current);
+            current = 0;
         }
-        if (current > 0)
-            yield return current;
+        if (current > 0 && current >= minimum)
+            (count, last) = (count + 1, current);
+        return (count, last);
     }
 
     /// <summary>Most points <paramref name="teamId"/> scored within any <paramref name="windowSeconds"/> of elapsed game clock.</summary>
     public static int BestWindow(IReadOnlyList<Play> plays, string teamId, int windowSeconds)
     {
-        var team = plays.Where(p => p.TeamId == teamId).ToList();
-        int best = 0, sum = 0, start = 0;
-        for (var end = 0; end < team.Count; end++)
+        var team = ArrayPool<Play>.Shared.Rent(plays.Count);
+        try
         {
-            sum += team[end].Points;
-            while (team[end].Elapsed - team[start].Elapsed > windowSeconds)
-                sum -= team[start++].Points;
-            best = Math.Max(best, sum);
+            var count = 0;
+            foreach (var play in plays)
+            {
+                if (play.TeamId == teamId)
+                    team[count++] = play;
+            }
+            int best = 0, sum = 0, start = 0;
+            for (var end = 0; end < count; end++)
+            {
+                sum += team[end].Points;
+                while (team[end].Elapsed - team[start].Elapsed > windowSeconds)
+                    sum -= team[start++].Points;
+                best = Math.Max(best, sum);
+            }
+            return best;
         }
-        return best;
+        finally
+        {
+            ArrayPool<Play>.Shared.Return(team, clearArray: true);
+        }
     }
 }
