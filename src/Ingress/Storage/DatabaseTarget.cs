@@ -178,7 +178,7 @@ public sealed class DatabaseTarget
     {
         using var command = connection.CreateCommand();
         command.CommandText =
-            $"PRAGMA busy_timeout = {(int)SqliteBusyTimeout.TotalMilliseconds}; PRAGMA journal_mode = WAL;";
+            $"PRAGMA busy_timeout = {(int)SqliteBusyTimeout.TotalMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
         command.ExecuteNonQuery();
     }
 
