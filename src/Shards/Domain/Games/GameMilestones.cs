@@ -12,7 +12,7 @@ internal static class GameMilestones
     /// issue or revoke a milestone, so evaluating them alone gives exactly the milestones that evaluating every
     /// condition would, at a cost that no longer grows with the number of players and thresholds:
     /// a score or its correction moves its player's line, its team's points, both teams' runs (a basket ends the
-    /// other team's run) and its team's hot streak; a status change can only complete (or reopen) the game.
+    /// other team's run; both come from one pass) and its team's hot streak; a status change can only complete (or reopen) the game.
     /// </summary>
     public static IEnumerable<MilestoneCondition> AffectedBy(EventEnvelope evt, GameState game, MilestoneSettings settings)
     {
@@ -36,8 +36,8 @@ internal static class GameMilestones
                 yield return condition;
         }
         yield return TeamPoints(game, play.TeamId, settings);
-        yield return ScoringRun(game, game.HomeTeamId, settings);
-        yield return ScoringRun(game, game.AwayTeamId, settings);
+        foreach (var run in ScoringRuns(game, settings))
+            yield return run;
         yield return HotStreak(game, play.TeamId, settings);
     }
 
@@ -54,9 +54,10 @@ internal static class GameMilestones
         foreach (var team in new[] { game.HomeTeamId, game.AwayTeamId })
         {
             yield return TeamPoints(game, team, settings);
-            yield return ScoringRun(game, team, settings);
             yield return HotStreak(game, team, settings);
         }
+        foreach (var run in ScoringRuns(game, settings))
+            yield return run;
         yield return Final(game);
     }
 
@@ -70,10 +71,14 @@ internal static class GameMilestones
         return new MilestoneCondition(MilestoneRuleNames.TeamPoints, team, settings.TeamPoints, points >= settings.TeamPoints ? 1 : 0, points, game.GameId);
     }
 
-    private static MilestoneCondition ScoringRun(GameState game, string team, MilestoneSettings settings)
+    private static MilestoneCondition[] ScoringRuns(GameState game, MilestoneSettings settings)
     {
-        var (count, last) = PlayByPlayAnalysis.RunsOfAtLeast(game.Plays, team, settings.ScoringRunPoints);
-        return new MilestoneCondition(MilestoneRuleNames.ScoringRun, team, settings.ScoringRunPoints, count, last, game.GameId);
+        var (home, away) = PlayByPlayAnalysis.RunsOfAtLeast(game.Plays, game.HomeTeamId!, settings.ScoringRunPoints);
+        return
+        [
+            new(MilestoneRuleNames.ScoringRun, game.HomeTeamId!, settings.ScoringRunPoints, home.Count, home.Last, game.GameId),
+            new(MilestoneRuleNames.ScoringRun, game.AwayTeamId!, settings.ScoringRunPoints, away.Count, away.Last, game.GameId),
+        ];
     }
 
     private static MilestoneCondition HotStreak(GameState game, string team, MilestoneSettings settings)

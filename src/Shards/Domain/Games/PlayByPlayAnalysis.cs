@@ -1,6 +1,7 @@
 // Facts that depend on the order of the corrected play-by-play: lead changes, largest lead, scoring runs,
 // hot streaks. Pure functions over plays in game-clock order.
 using System.Buffers;
+using System.Collections.Immutable;
 
 namespace Akka.Basketball.Shards.Domain.Games;
 
@@ -33,30 +34,40 @@ public static class PlayByPlayAnalysis
     }
 
     /// <summary>
-    /// How many maximal runs of unanswered points by <paramref name="teamId"/> reached <paramref name="minimum"/>
-    /// points, and the points of the last of them (0 when none did). One pass, no allocation: it runs for every score.
+    /// For each of the two teams, how many maximal runs of unanswered points reached <paramref name="minimum"/>
+    /// points and the points of the last of them (0 when none did). One pass over the plays for both teams and
+    /// no allocation: it runs for every score.
     /// </summary>
-    public static (int Count, int Last) RunsOfAtLeast(IReadOnlyList<Play> plays, string teamId, int minimum)
+    public static ((int Count, int Last) Home, (int Count, int Last) Away) RunsOfAtLeast(ImmutableList<Play> plays, string homeTeamId, int minimum)
     {
-        int count = 0, last = 0, current = 0;
+        (int Count, int Last) home = (0, 0), away = (0, 0);
+        var current = 0;
+        var running = (string?)null;
         foreach (var play in plays)
         {
-            if (play.TeamId == teamId)
+            if (play.TeamId != running)
             {
-                current += play.Points;
-                continue;
+                Close(running, current);
+                (running, current) = (play.TeamId, 0);
             }
-            if (current > 0 && current >= minimum)
-                (count, last) = (count + 1, current);
-            current = 0;
+            current += play.Points;
         }
-        if (current > 0 && current >= minimum)
-            (count, last) = (count + 1, current);
-        return (count, last);
+        Close(running, current);
+        return (home, away);
+
+        void Close(string? team, int points)
+        {
+            if (team is null || points < minimum || points == 0)
+                return;
+            if (team == homeTeamId)
+                home = (home.Count + 1, points);
+            else
+                away = (away.Count + 1, points);
+        }
     }
 
     /// <summary>Most points <paramref name="teamId"/> scored within any <paramref name="windowSeconds"/> of elapsed game clock.</summary>
-    public static int BestWindow(IReadOnlyList<Play> plays, string teamId, int windowSeconds)
+    public static int BestWindow(ImmutableList<Play> plays, string teamId, int windowSeconds)
     {
         var team = ArrayPool<Play>.Shared.Rent(plays.Count);
         try
