@@ -36,6 +36,9 @@ public sealed class NodeProcess : IAsyncDisposable
     /// <summary>The last lines the node wrote (for failure messages).</summary>
     public string RecentLog => string.Join('\n', _log.TakeLast(80));
 
+    /// <summary>Every line kept (the last 2,000), for a test that explains a failure from what several nodes did.</summary>
+    public IReadOnlyList<string> Lines => _log.ToArray();
+
     /// <param name="env">Environment of the node (BASKETBALL_JOURNAL, KINESIS_ENDPOINT, …); ports are added here.</param>
     /// <param name="workingDirectory">Where the node runs (its akka.hocon comes from the binary's folder).</param>
     public static async Task<NodeProcess> StartAsync(IReadOnlyDictionary<string, string> env, string workingDirectory,
@@ -130,7 +133,7 @@ public sealed class NodeProcess : IAsyncDisposable
         if (line is null)
             return;
         _log.Enqueue(line);
-        while (_log.Count > 400 && _log.TryDequeue(out _))
+        while (_log.Count > 2000 && _log.TryDequeue(out _))
         {
         }
     }

@@ -258,6 +258,7 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
         var requester = _drainRequester;
         var lease = _lease;
         _lease = null;
+        _log.Info("Shard {0}: drained; released at checkpoint {1} ({2} records not durable)", _shardId, _watermark.Watermark ?? "(none)", _watermark.InFlightCount);
         var release = lease is null ? Task.CompletedTask : _checkpoints.ReleaseAsync(lease, CancellationToken.None);
         release.ContinueWith(_ => new Drained(_shardId), TaskContinuationOptions.ExecuteSynchronously).PipeTo(requester ?? ActorRefs.Nobody);
         Context.Stop(Self);

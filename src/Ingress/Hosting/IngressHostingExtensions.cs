@@ -34,6 +34,13 @@ public static class IngressHostingExtensions
     /// <summary>How long a graceful shutdown waits for the shard readers to drain and checkpoint.</summary>
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Hand-off timeout of the reader workers' shards. akka.hocon keeps the entity regions' short (a stalled
+    /// hand-off holds every message to that shard), but a worker's HandOffStopper stops it forcibly after this
+    /// minus 5 s, which must not cut its drain short: a cut drain makes the next owner re-read its batch.
+    /// </summary>
+    public static readonly TimeSpan WorkerHandOffTimeout = DrainTimeout + TimeSpan.FromSeconds(30);
+
     public static AkkaConfigurationBuilder WithKinesisIngress(this AkkaConfigurationBuilder builder, KinesisIngressSetup setup) =>
         builder.WithActors((system, registry) =>
         {
@@ -54,7 +61,7 @@ public static class IngressHostingExtensions
             ShardedDaemonProcess.Get(system).Init("kinesis-readers", setup.Workers,
                 worker => IngressCoordinator.PropsFor(api, setup.Checkpoints, processor, setup.Options, metrics,
                     new StableShardOwnership(worker, setup.Workers), owner, setup.Board, logger),
-                ShardedDaemonProcessSettings.Create(system),
+                WorkerSettings(system),
                 DrainAndStop.Instance);
             var coordinator = system.ActorOf(IngressStatusActor.PropsFor(setup.Board, api, owner), "kinesis-ingress");
             registry.Register<KinesisIngress>(coordinator);
@@ -74,6 +81,13 @@ public static class IngressHostingExtensions
                 return Done.Instance;
             });
         });
+
+    private static ShardedDaemonProcessSettings WorkerSettings(ActorSystem system)
+    {
+        var sharding = ClusterShardingSettings.Create(system);
+        return ShardedDaemonProcessSettings.Create(system)
+            .WithShardingSettings(sharding.WithTuningParameters(sharding.TuningParameters.WithHandOffTimeout(WorkerHandOffTimeout)));
+    }
 
     private static async Task CreateStreamsAsync(KinesisIngressSetup setup, ILogger logger)
     {

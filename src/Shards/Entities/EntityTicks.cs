@@ -10,7 +10,11 @@ internal sealed class RedeliverPlayerLines : INotInfluenceReceiveTimeout
     private RedeliverPlayerLines() { }
 }
 
-/// <summary>Sent to self through the shard region's Passivate: the shard stops us once buffered messages are through.</summary>
+/// <summary>
+/// Stops an entity between two commands: sent through Passivate (the shard stops us once buffered messages are
+/// through) and as the regions' hand-off stop message. Unlike PoisonPill it waits in the stash while a write
+/// is in flight, so a rebalance or a leaving node never cuts off the answer to a batch that became durable.
+/// </summary>
 internal sealed class StopEntity
 {
     public static readonly StopEntity Instance = new();

@@ -34,7 +34,13 @@ public static class ShardsHostingExtensions
             .WithShardRegion<PlayerRegion>(PlayerTypeName,
                 playerId => PlayerEntity.PropsFor(playerId, settings, options),
                 extractor,
-                new ShardOptions { Role = role, RememberEntities = false, StateStoreMode = StateStoreMode.DData })
+                new ShardOptions
+                {
+                    Role = role,
+                    RememberEntities = false,
+                    StateStoreMode = StateStoreMode.DData,
+                    HandOffStopMessage = StopEntity.Instance,
+                })
             .WithShardRegion<GameRegion>(GameTypeName,
                 (_, registry, _) => gameId => GameEntity.PropsFor(gameId, registry.Get<PlayerRegion>(), settings, options),
                 extractor,
@@ -44,6 +50,7 @@ public static class ShardsHostingExtensions
                     RememberEntities = true,
                     RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
                     StateStoreMode = StateStoreMode.DData,
+                    HandOffStopMessage = StopEntity.Instance,
                 });
     }
 }
