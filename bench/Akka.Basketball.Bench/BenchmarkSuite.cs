@@ -128,7 +128,7 @@ public sealed class BenchmarkSuite(BenchSize size, Action<string> progress)
             progress($"{label}: starting {nodes} node(s)");
             await using var bench = await PipelineBench.StartAsync(kinesis, journal, stream, size.KinesisShards, nodes, ct);
             progress($"{label}: draining the stream");
-            var (perSecond, elapsed) = await bench.DrainAsync(workload.Count, TimeSpan.FromMinutes(15), ct);
+            var (perSecond, elapsed, cpu) = await bench.DrainAsync(workload.Count, TimeSpan.FromMinutes(15), ct);
             var ofDrain = perSecond / rawDrain;
             var ofInsert = perSecond / rawInsert;
             _figures.Add(new BenchFigure($"pipeline throughput, {label}", perSecond, "events/s",
@@ -137,7 +137,8 @@ public sealed class BenchmarkSuite(BenchSize size, Action<string> progress)
                     new BenchBaseline($"raw insert ({writers} writer{(writers > 1 ? "s" : "")})", rawInsert, "rows/s", ofInsert),
                 ],
                 "≥ 0.8 × raw drain, ≥ 0.5 × raw insert", ofDrain >= 0.8 && ofInsert >= 0.5,
-                $"{workload.Count:N0} events in {elapsed.TotalSeconds:0.0} s, first record read → last record durable."));
+                $"{workload.Count:N0} events in {elapsed.TotalSeconds:0.0} s, first record read → last record durable; " +
+                $"the node{(nodes > 1 ? "s" : "")} used {cpu * 1e6 / workload.Count:0} µs of CPU per event."));
             if (then is not null)
                 await then(bench);
             return new ThroughputResult(perSecond, workload.Season.Games.Count + workload.Season.Registrations.Count);

@@ -22,6 +22,7 @@ public sealed record IngressSettings(bool Enabled, IngressOptions Options, strin
                 ingress.GetTimeSpan("idle-poll-interval"),
                 ingress.GetInt("prefetch-batches"),
                 ingress.GetInt("max-aggregates-in-flight"),
+                Math.Max(1, ingress.GetInt("batches-in-flight", 4)),
                 ingress.GetTimeSpan("ask-timeout"),
                 ingress.GetInt("max-delivery-attempts"),
                 ingress.GetTimeSpan("checkpoint-every"),

@@ -9,7 +9,8 @@ namespace Akka.Basketball.Ingress.Consumer;
 /// <param name="MinPollInterval">At least this long between two GetRecords of one shard (AWS: 5 calls/s per shard).</param>
 /// <param name="IdlePollInterval">Wait after an empty batch before asking again.</param>
 /// <param name="PrefetchBatches">Batches read ahead of processing per shard (bounded: back-pressure beyond).</param>
-/// <param name="MaxAggregatesInFlight">Aggregates of one shard delivered to entities at once.</param>
+/// <param name="MaxAggregatesInFlight">Aggregates of one shard delivered to entities at once (across its batches in flight).</param>
+/// <param name="BatchesInFlight">Batches of one shard processed at once; an aggregate's events still go one group at a time.</param>
 /// <param name="AskTimeout">How long one delivery to an entity may take before it is retried.</param>
 /// <param name="MaxDeliveryAttempts">Deliveries of one group before its events become processing_failed dead letters.</param>
 /// <param name="CheckpointEvery">Write checkpoints at least this often…</param>
@@ -24,6 +25,7 @@ public sealed record IngressOptions(
     TimeSpan IdlePollInterval,
     int PrefetchBatches,
     int MaxAggregatesInFlight,
+    int BatchesInFlight,
     TimeSpan AskTimeout,
     int MaxDeliveryAttempts,
     TimeSpan CheckpointEvery,

@@ -9,9 +9,13 @@ namespace Akka.Basketball.Ingress.Consumer;
 
 public sealed record BatchOutcome(string ShardId, string? LastSequenceNumber, bool ShardEnd, int Records, int Applied, int Duplicates, int DeadLetters);
 
-public sealed class RecordBatchProcessor(EventDelivery delivery, IDeadLetterSink deadLetters, IngressMetrics metrics, IngressOptions options)
+public sealed class RecordBatchProcessor(EventDelivery delivery, IDeadLetterSink deadLetters, IngressMetrics metrics)
 {
-    public async Task<BatchOutcome> ProcessAsync(string shardId, ShardRecordBatch batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// Processes one batch. <paramref name="lanes"/> belongs to the shard: a batch may start while earlier batches
+    /// of the shard are still in flight, and an aggregate's events wait only for that aggregate's earlier ones.
+    /// </summary>
+    public async Task<BatchOutcome> ProcessAsync(string shardId, ShardRecordBatch batch, AggregateLanes lanes, CancellationToken cancellationToken)
     {
         if (batch.Records.Count == 0)
             return new BatchOutcome(shardId, null, batch.NextIterator is null, 0, 0, 0, 0);
@@ -39,21 +43,14 @@ public sealed class RecordBatchProcessor(EventDelivery delivery, IDeadLetterSink
         var applied = 0;
         var duplicates = 0;
         var retryDuplicates = 0;
-        using var gate = new SemaphoreSlim(options.MaxAggregatesInFlight);
-        var deliveries = groups.Select(async pair =>
+        // Every group takes its place in its aggregate's lane now, before the first await: batches of a shard are
+        // started in sequence order, so each aggregate's groups are delivered in sequence order across batches.
+        var deliveries = groups.Select(pair => lanes.RunAsync(pair.Key.Item1, pair.Key.Item2, async () =>
         {
-            await gate.WaitAsync(cancellationToken);
-            try
-            {
-                var events = pair.Value.Select(p => p.Event).ToArray();
-                var delivered = await delivery.DeliverAsync(pair.Key.Item1, pair.Key.Item2, events, cancellationToken);
-                return (Group: pair.Value, Delivered: delivered);
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }).ToArray();
+            var events = pair.Value.Select(p => p.Event).ToArray();
+            var delivered = await delivery.DeliverAsync(pair.Key.Item1, pair.Key.Item2, events, cancellationToken);
+            return (Group: pair.Value, Delivered: delivered);
+        }, cancellationToken)).ToArray();
 
         foreach (var (group, delivered) in await Task.WhenAll(deliveries))
         {

@@ -25,6 +25,7 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
 
     private ShardLease? _lease;
     private CheckpointWatermark _watermark = new();
+    private readonly AggregateLanes _lanes;
     private UniqueKillSwitch? _killSwitch;
     private bool _saving;
     private int _durableSinceSave;
@@ -43,6 +44,7 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
         _metrics = metrics;
         _status = status;
         _logger = logger;
+        _lanes = new AggregateLanes(options.MaxAggregatesInFlight);
 
         Receive<LeaseAcquired>(OnLeaseAcquired);
         Receive<BatchRead>(read =>
@@ -129,9 +131,11 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
                 self.Tell(new BatchRead(batch.Records.Select(r => r.SequenceNumber).ToArray()));
                 return batch;
             })
-            // One batch at a time per shard keeps each aggregate's events in sequence order across batches;
-            // inside a batch, aggregates run in parallel (IngressOptions.MaxAggregatesInFlight).
-            .SelectAsync(1, async batch => (Batch: batch, Outcome: await _processor.ProcessAsync(_shardId, batch, token)))
+            // Several batches at a time (BatchesInFlight), started in sequence order: the shard's lanes keep each
+            // aggregate's events in that order across batches while other aggregates go on. Outcomes come out in
+            // batch order; the watermark would cope with any order anyway.
+            .SelectAsync(Math.Max(1, _options.BatchesInFlight),
+                async batch => (Batch: batch, Outcome: await _processor.ProcessAsync(_shardId, batch, _lanes, token)))
             .ToMaterialized(Sink.ForEach<(ShardRecordBatch Batch, BatchOutcome Outcome)>(done => self.Tell(new BatchDone(done.Batch, done.Outcome))), Keep.Both)
             .Run(Context.System.Materializer());
         _killSwitch = killSwitch;

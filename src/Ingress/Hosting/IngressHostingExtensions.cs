@@ -49,7 +49,7 @@ public static class IngressHostingExtensions
                 _ = CreateStreamsAsync(setup, logger);
 
             var delivery = new EventDelivery(registry.Get<GameRegion>(), registry.Get<PlayerRegion>(), setup.Options, logger);
-            var processor = new RecordBatchProcessor(delivery, setup.DeadLetters, new IngressMetrics(), setup.Options);
+            var processor = new RecordBatchProcessor(delivery, setup.DeadLetters, new IngressMetrics());
             var cluster = Akka.Cluster.Cluster.Get(system);
             // Owner = this incarnation of this node: a restarted node on the same address is a new owner.
             var owner = $"{cluster.SelfAddress}#{cluster.SelfUniqueAddress.Uid}";
