@@ -10,16 +10,49 @@ using Akka.Basketball.Shards.Events;
 
 namespace Akka.Basketball.Shards.Serialization;
 
-/// <summary>One play in a snapshot; short property names because a long game has thousands.</summary>
-internal sealed record SnapshotPlay(
-    [property: JsonPropertyName("e")] string EventId,
-    [property: JsonPropertyName("t")] string TeamId,
-    [property: JsonPropertyName("p")] string PlayerId,
-    [property: JsonPropertyName("n")] int Points,
-    [property: JsonPropertyName("s")] ShotType ShotType,
-    [property: JsonPropertyName("q")] int Period,
-    [property: JsonPropertyName("c")] int ClockSeconds,
-    [property: JsonPropertyName("a")] int Arrival);
+/// <summary>
+/// The plays of a snapshot by column: a long game has thousands, and parsing the snapshot is most of a recovery
+/// from it, so each play costs its eventId and a few small numbers, not an object with property names. Team and
+/// player ids are indexes into <see cref="Names"/>.
+/// </summary>
+internal sealed record SnapshotPlays(
+    string[] EventIds, string[] Names, int[] Team, int[] Player, int[] Points, int[] ShotType, int[] Period, int[] ClockSeconds, int[] Arrival)
+{
+    public static SnapshotPlays From(PlayList plays)
+    {
+        var n = plays.Count;
+        var columns = new SnapshotPlays(new string[n], [], new int[n], new int[n], new int[n], new int[n], new int[n], new int[n], new int[n]);
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        int Name(string id) => names.TryGetValue(id, out var index) ? index : names[id] = names.Count;
+        var i = 0;
+        foreach (var play in plays)
+        {
+            columns.EventIds[i] = play.EventId;
+            columns.Team[i] = Name(play.TeamId);
+            columns.Player[i] = Name(play.PlayerId);
+            columns.Points[i] = play.Points;
+            columns.ShotType[i] = (int)play.ShotType;
+            columns.Period[i] = play.Period;
+            columns.ClockSeconds[i] = play.ClockSeconds;
+            columns.Arrival[i] = play.Arrival;
+            i++;
+        }
+        return columns with { Names = names.OrderBy(kv => kv.Value).Select(kv => kv.Key).ToArray() };
+    }
+
+    /// <summary>The plays in their (clock) order; each team and player id is one instance, as in a live game.</summary>
+    public Play[] ToPlays(string? homeTeamId, string? awayTeamId)
+    {
+        var names = Names.Select(name => name == homeTeamId ? homeTeamId : name == awayTeamId ? awayTeamId! : name).ToArray();
+        var plays = new Play[EventIds.Length];
+        for (var i = 0; i < plays.Length; i++)
+        {
+            plays[i] = new Play(EventKey.Of(EventIds[i]), names[Team[i]], names[Player[i]], Points[i], (ShotType)ShotType[i], Period[i],
+                ClockSeconds[i], Arrival[i]);
+        }
+        return plays;
+    }
+}
 
 /// <param name="OtherAppliedIds">Applied eventIds that are not a play's: the plays carry theirs.</param>
 /// <param name="Plays">The play-by-play in game-clock order, as the state holds it.</param>
@@ -32,7 +65,7 @@ internal sealed record GameSnapshot(
     string[] OtherAppliedIds,
     Rejection[] Rejected,
     string[] CorrectedIds,
-    SnapshotPlay[] Plays,
+    SnapshotPlays Plays,
     int HomePoints,
     int AwayPoints,
     PlayerGameLine[] PlayerLines,
@@ -44,21 +77,15 @@ internal sealed record GameSnapshot(
 {
     public static GameSnapshot From(GameState state)
     {
-        var plays = new SnapshotPlay[state.Plays.Count];
-        var inPlays = new HashSet<EventKey>(plays.Length);
-        var i = 0;
+        var inPlays = new HashSet<EventKey>(state.Plays.Count);
         foreach (var play in state.Plays)
-        {
-            plays[i++] = new SnapshotPlay(play.EventId, play.TeamId, play.PlayerId, play.Points, play.ShotType, play.Period, play.ClockSeconds,
-                play.Arrival);
             inPlays.Add(play.Key);
-        }
         return new GameSnapshot(
             state.GameId, state.Status, state.HomeTeamId, state.AwayTeamId, state.CompletedAt,
             state.AppliedIds.Where(k => !inPlays.Contains(k)).Select(k => k.ToString()).ToArray(),
             state.RejectedIds.Values.ToArray(),
             state.CorrectedIds.Select(k => k.ToString()).ToArray(),
-            plays,
+            SnapshotPlays.From(state.Plays),
             state.HomeTeamId is null ? 0 : state.TeamPoints(state.HomeTeamId),
             state.AwayTeamId is null ? 0 : state.TeamPoints(state.AwayTeamId),
             state.PlayerLines.Values.ToArray(),
@@ -68,8 +95,7 @@ internal sealed record GameSnapshot(
 
     public GameState ToState()
     {
-        var plays = GameSnapshotMapping.Plays(Plays, p => (p.EventId, p.TeamId, p.PlayerId, p.Points, p.ShotType, p.Period, p.ClockSeconds,
-            p.Arrival), HomeTeamId, AwayTeamId);
+        var plays = Plays.ToPlays(HomeTeamId, AwayTeamId);
         return GameSnapshotMapping.Restore(GameId, Status, HomeTeamId, AwayTeamId, CompletedAt,
             OtherAppliedIds.Select(EventKey.Of).Concat(plays.Select(p => p.Key)), Rejected.Select(r => KeyValuePair.Create(r.EventId!, r)),
             CorrectedIds, plays, TeamPoints(), PlayerLines, UpdateSeq, Arrivals, EventsApplied, LastEventId, Milestones);
@@ -105,8 +131,9 @@ internal sealed record GameStateV1(
 {
     public GameState ToState() => GameSnapshotMapping.Restore(GameId, Status, HomeTeamId, AwayTeamId, CompletedAt,
         (AppliedIds ?? []).Select(EventKey.Of), RejectedIds ?? [], CorrectedIds ?? [],
-        GameSnapshotMapping.Plays(Plays ?? [], p => (p.EventId, p.TeamId, p.PlayerId, p.Points, p.ShotType, p.Period, p.ClockSeconds,
-            checked((int)p.Arrival)), HomeTeamId, AwayTeamId),
+        // Through the gs2 columns: the same sharing of team and player ids as a gs2 snapshot gets.
+        SnapshotPlays.From(PlayList.OfOrdered((Plays ?? []).Select(p => new Play(EventKey.Of(p.EventId), p.TeamId, p.PlayerId, p.Points,
+            p.ShotType, p.Period, p.ClockSeconds, checked((int)p.Arrival))).ToArray())).ToPlays(HomeTeamId, AwayTeamId),
         TeamScores ?? [], (PlayerLines ?? []).Values, UpdateSeq, Arrivals, EventsApplied, LastEventId, Milestones ?? MilestoneLedger.Empty);
 }
 
@@ -114,30 +141,6 @@ internal sealed record PlayV1(string EventId, string TeamId, string PlayerId, in
 
 internal static class GameSnapshotMapping
 {
-    /// <summary>
-    /// Plays from a snapshot, in its (clock) order. Team and player ids share one instance per distinct id, as in a
-    /// live game, instead of one string per play from the JSON.
-    /// </summary>
-    public static Play[] Plays<T>(IReadOnlyList<T> source,
-        Func<T, (string EventId, string TeamId, string PlayerId, int Points, ShotType ShotType, int Period, int ClockSeconds, int Arrival)> fields,
-        string? homeTeamId, string? awayTeamId)
-    {
-        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var team in new[] { homeTeamId, awayTeamId })
-        {
-            if (team is not null)
-                ids[team] = team;
-        }
-        string Shared(string id) => ids.TryGetValue(id, out var shared) ? shared : ids[id] = id;
-        var plays = new Play[source.Count];
-        for (var i = 0; i < plays.Length; i++)
-        {
-            var p = fields(source[i]);
-            plays[i] = new Play(EventKey.Of(p.EventId), Shared(p.TeamId), Shared(p.PlayerId), p.Points, p.ShotType, p.Period, p.ClockSeconds, p.Arrival);
-        }
-        return plays;
-    }
-
     public static GameState Restore(string gameId, GameStatus? status, string? homeTeamId, string? awayTeamId, DateTimeOffset? completedAt,
         IEnumerable<EventKey> appliedIds, IEnumerable<KeyValuePair<string, Rejection>> rejected, IEnumerable<string> correctedIds, Play[] plays,
         IEnumerable<KeyValuePair<string, int>> teamScores, IEnumerable<PlayerGameLine> playerLines, long updateSeq, long arrivals,
