@@ -2,7 +2,6 @@
 // Recovery, the persist callback and the replay tooling all go through the same Apply.
 using System.Collections.Immutable;
 using System.Text.Json.Serialization;
-using Akka.Basketball.Shards.Domain;
 using Akka.Basketball.Shards.Domain.Milestones;
 using Akka.Basketball.Shards.Domain.Players;
 using Akka.Basketball.Shards.Events;

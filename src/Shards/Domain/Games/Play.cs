@@ -1,5 +1,4 @@
 // One applied score in the play-by-play.
-using Akka.Basketball.Shards.Domain;
 using Akka.Basketball.Shards.Events;
 
 namespace Akka.Basketball.Shards.Domain.Games;
