@@ -30,7 +30,7 @@ public enum GameStatus
     Cancelled,
 }
 
-public enum ShotType
+public enum ShotType : byte
 {
     FreeThrow,
     FieldGoal,

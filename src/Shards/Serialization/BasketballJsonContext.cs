@@ -16,7 +16,8 @@ namespace Akka.Basketball.Shards.Serialization;
 [JsonSerializable(typeof(PlayerEventApplied))]
 [JsonSerializable(typeof(PlayerEventRejected))]
 [JsonSerializable(typeof(PlayerGameLineApplied))]
-[JsonSerializable(typeof(GameState))]
+[JsonSerializable(typeof(GameSnapshot))]
+[JsonSerializable(typeof(GameStateV1))]
 [JsonSerializable(typeof(PlayerState))]
 // Messages between nodes.
 [JsonSerializable(typeof(ProcessEvents))]

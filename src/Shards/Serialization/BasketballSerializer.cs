@@ -21,32 +21,36 @@ public sealed class BasketballSerializer : SerializerWithStringManifest
 
     // Manifest → type. A manifest is written into every journal row: never reuse or rename one. A breaking
     // change to a persisted type gets a new manifest ("ga2") and the old one keeps its reader.
-    private static readonly (string Manifest, JsonTypeInfo Info)[] Registrations =
+    private static readonly Format[] Registrations =
     [
-        ("ga1", Json.GameEventApplied),
-        ("gr1", Json.GameEventRejected),
-        ("pa1", Json.PlayerEventApplied),
-        ("pr1", Json.PlayerEventRejected),
-        ("pl1", Json.PlayerGameLineApplied),
-        ("gs1", Json.GameState),
-        ("ps1", Json.PlayerState),
-        ("m.pe", Json.ProcessEvents),
-        ("m.ep", Json.EventsProcessed),
-        ("m.dl", Json.DeliverPlayerLine),
-        ("m.la", Json.PlayerLineAck),
-        ("m.gg", Json.GetGame),
-        ("m.gp", Json.GetGamePlays),
-        ("m.gl", Json.GetPlayer),
-        ("m.rg", Json.GameReply),
-        ("m.rp", Json.GamePlaysReply),
-        ("m.rl", Json.PlayerReply),
+        Plain("ga1", Json.GameEventApplied),
+        Plain("gr1", Json.GameEventRejected),
+        Plain("pa1", Json.PlayerEventApplied),
+        Plain("pr1", Json.PlayerEventRejected),
+        Plain("pl1", Json.PlayerGameLineApplied),
+        // gs2: the game snapshot as flat arrays with every eventId once (GameSnapshot). gs1, the GameState record
+        // as it was, is still read: databases written before gs2 recover from their snapshots.
+        Mapped<GameState, GameSnapshot>("gs2", Json.GameSnapshot, GameSnapshot.From, s => s.ToState()),
+        ReadOnly<GameStateV1>("gs1", Json.GameStateV1, s => s.ToState()),
+        Plain("ps1", Json.PlayerState),
+        Plain("m.pe", Json.ProcessEvents),
+        Plain("m.ep", Json.EventsProcessed),
+        Plain("m.dl", Json.DeliverPlayerLine),
+        Plain("m.la", Json.PlayerLineAck),
+        Plain("m.gg", Json.GetGame),
+        Plain("m.gp", Json.GetGamePlays),
+        Plain("m.gl", Json.GetPlayer),
+        Plain("m.rg", Json.GameReply),
+        Plain("m.rp", Json.GamePlaysReply),
+        Plain("m.rl", Json.PlayerReply),
     ];
 
-    private static readonly FrozenDictionary<Type, (string Manifest, JsonTypeInfo Info)> ByType =
-        Registrations.ToFrozenDictionary(r => r.Info.Type, r => r);
+    // Types written today, each under its current manifest (a read-only format has no type).
+    private static readonly FrozenDictionary<Type, Format> ByType =
+        Registrations.Where(r => r.Type is not null).ToFrozenDictionary(r => r.Type!, r => r);
 
-    private static readonly FrozenDictionary<string, JsonTypeInfo> ByManifest =
-        Registrations.ToFrozenDictionary(r => r.Manifest, r => r.Info);
+    private static readonly FrozenDictionary<string, Format> ByManifest =
+        Registrations.ToFrozenDictionary(r => r.Manifest, r => r);
 
     public BasketballSerializer(ExtendedActorSystem system) : base(system)
     {
@@ -55,23 +59,37 @@ public sealed class BasketballSerializer : SerializerWithStringManifest
     public override int Identifier => SerializerId;
 
     /// <summary>Every type this serializer handles, with its manifest (for tests and documentation).</summary>
-    public static IReadOnlyDictionary<Type, string> Manifests { get; } =
-        Registrations.ToDictionary(r => r.Info.Type, r => r.Manifest);
+    public static IReadOnlyDictionary<Type, string> Manifests { get; } = ByType.ToDictionary(r => r.Key, r => r.Value.Manifest);
 
     public override string Manifest(object o) => Lookup(o.GetType()).Manifest;
 
-    public override byte[] ToBinary(object obj) => JsonSerializer.SerializeToUtf8Bytes(obj, Lookup(obj.GetType()).Info);
+    public override byte[] ToBinary(object obj) => Lookup(obj.GetType()).Write!(obj);
 
     public override object FromBinary(byte[] bytes, string manifest)
     {
-        if (!ByManifest.TryGetValue(manifest, out var info))
+        if (!ByManifest.TryGetValue(manifest, out var format))
             throw new SerializationException($"BasketballSerializer does not know manifest '{manifest}'.");
-        return JsonSerializer.Deserialize(bytes, info)
-               ?? throw new SerializationException($"Payload with manifest '{manifest}' deserialized to null.");
+        return format.Read(bytes) ?? throw new SerializationException($"Payload with manifest '{manifest}' deserialized to null.");
     }
 
-    private static (string Manifest, JsonTypeInfo Info) Lookup(Type type) =>
+    private static Format Plain<T>(string manifest, JsonTypeInfo<T> info) where T : class =>
+        new(manifest, typeof(T), o => JsonSerializer.SerializeToUtf8Bytes((T)o, info), b => JsonSerializer.Deserialize(b, info));
+
+    /// <summary>A type persisted through a dedicated representation <typeparamref name="TStored"/>.</summary>
+    private static Format Mapped<T, TStored>(string manifest, JsonTypeInfo<TStored> info, Func<T, TStored> store, Func<TStored, T> restore)
+        where T : class where TStored : class =>
+        new(manifest, typeof(T), o => JsonSerializer.SerializeToUtf8Bytes(store((T)o), info),
+            b => JsonSerializer.Deserialize(b, info) is { } stored ? restore(stored) : null);
+
+    /// <summary>An older manifest that is only read (what it restores is written under a newer one).</summary>
+    private static Format ReadOnly<TStored>(string manifest, JsonTypeInfo<TStored> info, Func<TStored, object> restore) where TStored : class =>
+        new(manifest, null, null, b => JsonSerializer.Deserialize(b, info) is { } stored ? restore(stored) : null);
+
+    private static Format Lookup(Type type) =>
         ByType.TryGetValue(type, out var registration)
             ? registration
             : throw new ArgumentException($"BasketballSerializer has no manifest for {type.FullName}; register it.", nameof(type));
+
+    /// <param name="Type">The type written under this manifest; null for a manifest that is only read.</param>
+    private sealed record Format(string Manifest, Type? Type, Func<object, byte[]>? Write, Func<byte[], object?> Read);
 }

@@ -54,6 +54,79 @@ public class SnapshotSerializationTests() : Akka.TestKit.Xunit2.TestKit(Basketba
         copy.Decide(line, BasketballSettings.Default).Should().BeOfType<Decision<IPlayerJournalEvent>.Answer>("the line is remembered");
     }
 
+    private static string PayloadDirectory => Path.Combine(AppContext.BaseDirectory, "TestData", "serialization-v1");
+
+    [Fact]
+    public void A_game_snapshot_is_written_as_gs2()
+    {
+        var serializer = (BasketballSerializer)Sys.Serialization.FindSerializerFor(SnapshotFixtures.Build().Game);
+        serializer.Manifest(SnapshotFixtures.Build().Game).Should().Be("gs2");
+        BasketballSerializer.Manifests[typeof(GameState)].Should().Be("gs2");
+    }
+
+    [Fact]
+    public void A_gs1_snapshot_written_by_an_earlier_build_restores_the_same_game()
+    {
+        var serializer = (BasketballSerializer)Sys.Serialization.FindSerializerForType(typeof(GameState));
+        var restored = (GameState)serializer.FromBinary(File.ReadAllBytes(Path.Combine(PayloadDirectory, "GameState.gs1.json")), "gs1");
+
+        SnapshotFixtures.Describe(restored).Should().Be(File.ReadAllText(Path.Combine(PayloadDirectory, "GameState.gs1.expected.json")),
+            "projection, plays, lines and the answers to further events (duplicates, corrections) are those of the game that wrote it");
+    }
+
+    [Fact]
+    public void The_fixture_game_today_and_after_a_gs2_round_trip_answers_as_the_build_that_wrote_gs1()
+    {
+        var expected = File.ReadAllText(Path.Combine(PayloadDirectory, "GameState.gs1.expected.json"));
+        var game = SnapshotFixtures.Build().Game;
+
+        SnapshotFixtures.Describe(game).Should().Be(expected, "rejection messages and reason codes are unchanged");
+        SnapshotFixtures.Describe(RoundTrip(game)).Should().Be(expected);
+    }
+
+    [Fact]
+    public void A_ps1_snapshot_written_by_an_earlier_build_restores_the_same_player()
+    {
+        var serializer = (BasketballSerializer)Sys.Serialization.FindSerializerForType(typeof(PlayerState));
+        var restored = (PlayerState)serializer.FromBinary(File.ReadAllBytes(Path.Combine(PayloadDirectory, "PlayerState.ps1.json")), "ps1");
+        var expected = File.ReadAllText(Path.Combine(PayloadDirectory, "PlayerState.ps1.expected.json"));
+
+        SnapshotFixtures.Describe(restored).Should().Be(expected);
+        SnapshotFixtures.Describe(RoundTrip(SnapshotFixtures.Build().Player)).Should().Be(expected);
+    }
+
+    [Fact]
+    public void A_long_game_restored_from_gs2_equals_the_game_and_goes_on_identically()
+    {
+        var game = new GameDriver("g-long");
+        game.Applied(Scheduled("g-long"), Started("g-long"));
+        var random = new Random(5);
+        var scores = new List<Akka.Basketball.Shards.Events.EventEnvelope>();
+        for (var i = 0; i < 1_500; i++)
+        {
+            var score = Score("g-long", random.Next(2) == 0 ? "t-1" : "t-2", $"p-{random.Next(12)}", random.Next(1, 4), 1 + random.Next(5),
+                random.Next(0, 300));
+            scores.Add(score);
+            game.Applied(score);
+            if (i % 97 == 3)
+                game.Applied(Correction("g-long", scores[random.Next(scores.Count)].EventId));
+        }
+
+        var copy = RoundTrip(game.State);
+
+        Json(copy.ToProjection(1)).Should().Be(Json(game.State.ToProjection(1)));
+        Json(copy.PlayByPlay()).Should().Be(Json(game.State.PlayByPlay()));
+        Json(copy.PlayByPlay()).Should().Be(Json(game.Replayed().PlayByPlay()));
+        copy.AppliedIds.Count.Should().Be(game.State.AppliedIds.Count);
+        foreach (var score in scores.Take(50))
+        {
+            Json(copy.Decide(score, BasketballSettings.Default)).Should().Be(Json(game.State.Decide(score, BasketballSettings.Default)));
+            var correction = Correction("g-long", score.EventId);
+            Json(Outcome(copy.Decide(correction, BasketballSettings.Default)))
+                .Should().Be(Json(Outcome(game.State.Decide(correction, BasketballSettings.Default))), "a correction is decided the same");
+        }
+    }
+
     private T RoundTrip<T>(T state) where T : class
     {
         var serializer = Sys.Serialization.FindSerializerFor(state);
@@ -61,6 +134,13 @@ public class SnapshotSerializationTests() : Akka.TestKit.Xunit2.TestKit(Basketba
         var manifest = ((BasketballSerializer)serializer).Manifest(state);
         return (T)((BasketballSerializer)serializer).FromBinary(serializer.ToBinary(state), manifest);
     }
+
+    private static object Outcome(Decision<IGameJournalEvent> decision) => decision switch
+    {
+        Decision<IGameJournalEvent>.Persist persist => persist.Event,
+        Decision<IGameJournalEvent>.Answer answer => answer.Outcome,
+        _ => decision,
+    };
 
     private static string Json(object value) => JsonSerializer.Serialize(value, value.GetType());
 }

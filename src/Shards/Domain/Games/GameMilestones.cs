@@ -14,31 +14,33 @@ internal static class GameMilestones
     /// a score or its correction moves its player's line, its team's points, both teams' runs (a basket ends the
     /// other team's run; both come from one pass) and its team's hot streak; a status change can only complete (or reopen) the game.
     /// </summary>
-    public static IEnumerable<MilestoneCondition> AffectedBy(EventEnvelope evt, GameState game, MilestoneSettings settings)
+    /// <param name="before">The state <paramref name="evt"/> was decided on: a correction's target is still in its plays.</param>
+    public static IEnumerable<MilestoneCondition> AffectedBy(EventEnvelope evt, GameState before, GameState game, MilestoneSettings settings)
     {
         if (game.HomeTeamId is null || game.AwayTeamId is null)
             yield break;
         var play = evt.Data switch
         {
-            ScoreRecorded => game.Scores.GetValueOrDefault(evt.EventId),
-            ScoreCorrected corrected => game.Scores.GetValueOrDefault(corrected.CorrectedEventId),
-            _ => null,
+            ScoreRecorded score => (score.TeamId, score.PlayerId),
+            ScoreCorrected corrected => (before.CorrectionTarget(corrected).TeamId, before.CorrectionTarget(corrected).PlayerId),
+            _ => ((string TeamId, string PlayerId)?)null,
         };
         if (play is null)
         {
             yield return Final(game);
             yield break;
         }
+        var (teamId, playerId) = play.Value;
 
-        if (game.PlayerLines.TryGetValue(play.PlayerId, out var line))
+        if (game.PlayerLines.TryGetValue(playerId, out var line))
         {
             foreach (var condition in PlayerPoints(line, settings, game.GameId))
                 yield return condition;
         }
-        yield return TeamPoints(game, play.TeamId, settings);
+        yield return TeamPoints(game, teamId, settings);
         foreach (var run in ScoringRuns(game, settings))
             yield return run;
-        yield return HotStreak(game, play.TeamId, settings);
+        yield return HotStreak(game, teamId, settings);
     }
 
     /// <summary>Every condition of the game (what <see cref="AffectedBy"/> is checked against in the tests).</summary>

@@ -25,17 +25,19 @@ public sealed record GameState
     /// <summary>Timestamp of the event that completed the game (the correction grace period counts from it).</summary>
     public DateTimeOffset? CompletedAt { get; init; }
 
-    public ImmutableHashSet<string> AppliedIds { get; init; } = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
+    public EventIdSet AppliedIds { get; init; } = EventIdSet.Empty;
 
     public ImmutableDictionary<string, Rejection> RejectedIds { get; init; } = ImmutableDictionary.Create<string, Rejection>(StringComparer.Ordinal);
 
-    /// <summary>Applied scores by eventId, corrected ones included (a correction names its target here).</summary>
-    public ImmutableDictionary<string, Play> Scores { get; init; } = ImmutableDictionary.Create<string, Play>(StringComparer.Ordinal);
-
-    public ImmutableHashSet<string> CorrectedIds { get; init; } = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
+    /// <summary>
+    /// Applied scores that a correction took out of <see cref="Plays"/>. A correction finds its target in
+    /// <see cref="Plays"/> (a search, but corrections are ~1% of events); this set tells "already corrected" from
+    /// "never applied a score" for the rejection message. No copy of every play by eventId is kept.
+    /// </summary>
+    public EventIdSet CorrectedIds { get; init; } = EventIdSet.Empty;
 
     /// <summary>The corrected play-by-play in game-clock order.</summary>
-    public ImmutableList<Play> Plays { get; init; } = [];
+    public PlayList Plays { get; init; } = PlayList.Empty;
 
     public ImmutableDictionary<string, int> TeamScores { get; init; } = ImmutableDictionary.Create<string, int>(StringComparer.Ordinal);
 
@@ -77,7 +79,7 @@ public sealed record GameState
                 new GameEventRejected(evt.EventId, rejection.Reason, rejection.Message), EventOutcome.Rejected(evt.EventId, rejection));
 
         var next = ApplyEvent(evt);
-        var milestones = next.Milestones.Evaluate(GameMilestones.AffectedBy(evt, next, settings.Milestones), GameId, nameof(AggregateType.Game),
+        var milestones = next.Milestones.Evaluate(GameMilestones.AffectedBy(evt, this, next, settings.Milestones), GameId, nameof(AggregateType.Game),
             evt.EventId, evt.Timestamp, complete: false);
         return new Decision<IGameJournalEvent>.Persist(new GameEventApplied(evt, milestones), EventOutcome.Applied(evt.EventId));
     }
@@ -134,7 +136,7 @@ public sealed record GameState
                     return Reject(RejectionReason.InvalidValue, $"team {score.TeamId} does not play in game {GameId} ({HomeTeamId} vs {AwayTeamId})");
                 return null;
             case ScoreCorrected correction:
-                if (!Scores.ContainsKey(correction.CorrectedEventId) || CorrectedIds.Contains(correction.CorrectedEventId))
+                if (Plays.Find(EventKey.Of(correction.CorrectedEventId)) is null)
                     return Reject(RejectionReason.UnknownCorrectionTarget, CorrectedIds.Contains(correction.CorrectedEventId)
                         ? $"score {correction.CorrectedEventId} of game {GameId} was already corrected"
                         : $"game {GameId} never applied a score {correction.CorrectedEventId}");
@@ -152,9 +154,10 @@ public sealed record GameState
     /// <summary>The domain effect of an accepted event (milestones aside).</summary>
     private GameState ApplyEvent(EventEnvelope evt)
     {
+        var key = EventKey.Of(evt.EventId);
         var next = this with
         {
-            AppliedIds = AppliedIds.Add(evt.EventId),
+            AppliedIds = AppliedIds.Add(key),
             EventsApplied = EventsApplied + 1,
             LastEventId = evt.EventId,
         };
@@ -168,21 +171,27 @@ public sealed record GameState
                 CompletedAt = s.ToStatus == GameStatus.Completed ? evt.Timestamp : CompletedAt,
             },
             GameCompleted => next with { Status = GameStatus.Completed, CompletedAt = evt.Timestamp },
-            ScoreRecorded s => next.AddScore(evt, s),
-            ScoreCorrected c => next.RemoveScore(evt, Scores[c.CorrectedEventId]),
+            ScoreRecorded s => next.AddScore(evt, key, s),
+            ScoreCorrected c => next.RemoveScore(evt, CorrectionTarget(c)),
             _ => next,
         };
     }
 
-    private GameState AddScore(EventEnvelope evt, ScoreRecorded score)
+    /// <summary>The applied, not yet corrected score that <paramref name="correction"/> names (Decide checked it exists).</summary>
+    internal Play CorrectionTarget(ScoreCorrected correction) =>
+        Plays.Find(EventKey.Of(correction.CorrectedEventId))
+        ?? throw new InvalidOperationException($"game {GameId} has no uncorrected score {correction.CorrectedEventId}");
+
+    private GameState AddScore(EventEnvelope evt, EventKey key, ScoreRecorded score)
     {
-        var play = new Play(evt.EventId, score.TeamId, score.PlayerId, score.Points, score.ShotType, score.Period, score.ClockSeconds, Arrivals + 1);
-        var index = Plays.BinarySearch(play, Comparer<Play>.Create(Play.CompareByClock));
+        // The game's own instances of the team and player ids, so that a parsed event's copies are not kept per play.
+        var teamId = score.TeamId == HomeTeamId ? HomeTeamId : score.TeamId == AwayTeamId ? AwayTeamId! : score.TeamId;
+        var playerId = PlayerLines.TryGetKey(score.PlayerId, out var known) ? known : score.PlayerId;
+        var play = new Play(key, teamId, playerId, score.Points, score.ShotType, score.Period, score.ClockSeconds, checked((int)(Arrivals + 1)));
         return (this with
         {
             Arrivals = Arrivals + 1,
-            Scores = Scores.Add(evt.EventId, play),
-            Plays = Plays.Insert(index < 0 ? ~index : index, play),
+            Plays = Plays.Insert(play),
             TeamScores = TeamScores.SetItem(play.TeamId, TeamPoints(play.TeamId) + play.Points),
         }).WithPlayerLine(play, +1, evt);
     }
@@ -190,7 +199,7 @@ public sealed record GameState
     private GameState RemoveScore(EventEnvelope evt, Play play) =>
         (this with
         {
-            CorrectedIds = CorrectedIds.Add(play.EventId),
+            CorrectedIds = CorrectedIds.Add(play.Key),
             Plays = Plays.Remove(play),
             TeamScores = TeamScores.SetItem(play.TeamId, TeamPoints(play.TeamId) - play.Points),
         }).WithPlayerLine(play, -1, evt);

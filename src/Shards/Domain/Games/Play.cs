@@ -3,9 +3,48 @@ using Akka.Basketball.Shards.Events;
 
 namespace Akka.Basketball.Shards.Domain.Games;
 
-/// <param name="Arrival">Order of application: breaks ties between plays at the same game clock.</param>
-public sealed record Play(string EventId, string TeamId, string PlayerId, int Points, ShotType ShotType, int Period, int ClockSeconds, long Arrival)
+/// <summary>
+/// A game holds one Play per applied score (thousands in a long game), so its fields are narrow: the eventId as an
+/// <see cref="EventKey"/>, clock and points in small integers. <see cref="TeamId"/> and <see cref="PlayerId"/> are
+/// the instances the game already holds (see GameState.AddScore), not copies per play.
+/// </summary>
+public sealed record Play
 {
+    private readonly short _clockSeconds;
+    private readonly byte _points;
+    private readonly ShotType _shotType;
+
+    /// <param name="Arrival">Order of application: breaks ties between plays at the same game clock.</param>
+    public Play(EventKey key, string teamId, string playerId, int points, ShotType shotType, int period, int clockSeconds, int arrival)
+    {
+        Key = key;
+        TeamId = teamId;
+        PlayerId = playerId;
+        _points = checked((byte)points);
+        _shotType = shotType;
+        Period = period;
+        _clockSeconds = checked((short)clockSeconds);
+        Arrival = arrival;
+    }
+
+    public EventKey Key { get; }
+
+    public string EventId => Key.ToString();
+
+    public string TeamId { get; }
+
+    public string PlayerId { get; }
+
+    public int Points => _points;
+
+    public ShotType ShotType => _shotType;
+
+    public int Period { get; }
+
+    public int ClockSeconds => _clockSeconds;
+
+    public int Arrival { get; }
+
     /// <summary>Periods 1–4 last 12:00, overtimes 5:00.</summary>
     public static int PeriodLength(int period) => period <= 4 ? 720 : 300;
 

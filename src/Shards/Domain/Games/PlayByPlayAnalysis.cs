@@ -38,7 +38,7 @@ public static class PlayByPlayAnalysis
     /// points and the points of the last of them (0 when none did). One pass over the plays for both teams and
     /// no allocation: it runs for every score.
     /// </summary>
-    public static ((int Count, int Last) Home, (int Count, int Last) Away) RunsOfAtLeast(ImmutableList<Play> plays, string homeTeamId, int minimum)
+    public static ((int Count, int Last) Home, (int Count, int Last) Away) RunsOfAtLeast(PlayList plays, string homeTeamId, int minimum)
     {
         (int Count, int Last) home = (0, 0), away = (0, 0);
         var current = 0;
@@ -67,7 +67,7 @@ public static class PlayByPlayAnalysis
     }
 
     /// <summary>Most points <paramref name="teamId"/> scored within any <paramref name="windowSeconds"/> of elapsed game clock.</summary>
-    public static int BestWindow(ImmutableList<Play> plays, string teamId, int windowSeconds)
+    public static int BestWindow(PlayList plays, string teamId, int windowSeconds)
     {
         var team = ArrayPool<Play>.Shared.Rent(plays.Count);
         try
