@@ -4,6 +4,7 @@ using System.Text.Json;
 using Akka.Actor;
 using Akka.Basketball.Cluster.Replay;
 using Akka.Basketball.Ingress.League;
+using Akka.Basketball.Ingress.Storage;
 using Akka.Basketball.Shards.Entities;
 using static Akka.Basketball.Cluster.Operations.OpsCatalog;
 
@@ -37,14 +38,14 @@ public static class JournalPalette
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RebuildTimeout = TimeSpan.FromSeconds(60);
 
-    public static OpsPalette Create(ActorSystem system, IActorRef games, IActorRef players, IActorRef leagueProjector) =>
+    public static OpsPalette Create(ActorSystem system, DatabaseTarget database, IActorRef games, IActorRef players, IActorRef leagueProjector) =>
         OpsPalette.Of("journal", "the journal as the source of truth: replay, verify, rebuild",
             new OpsCommand(OpsCatalog.JournalReplay, (_, _) => throw new InvalidOperationException("journal replay runs in the CLI")),
             Query(Command("verify", "compare the live entity with a full replay of its journal; exit 1 on a difference",
                     Opt("-p", "persistence id: game-{id} or player-{id}", required: true)),
                 async (invocation, ct) =>
                 {
-                    var report = await VerifyAsync(system, games, players, invocation.Required("p"), ct);
+                    var report = await VerifyAsync(system, database, games, players, invocation.Required("p"), ct);
                     return new OpsOutput(report.Lines(), report, report.Differences.Count == 0 ? OpsExit.Ok : OpsExit.Failed);
                 }),
             Query(Command("rebuild-projections", "drop the league projections (standings, leaders) and rebuild them from the journal, while running")
@@ -56,7 +57,7 @@ public static class JournalPalette
                     return new OpsOutput(rebuilding.Lines(), rebuilding);
                 }));
 
-    public static async Task<VerifyReport> VerifyAsync(ActorSystem system, IActorRef games, IActorRef players, string persistenceId,
+    public static async Task<VerifyReport> VerifyAsync(ActorSystem system, DatabaseTarget database, IActorRef games, IActorRef players, string persistenceId,
         CancellationToken cancellationToken)
     {
         // Live first, then the replay up to the live version, so events arriving meanwhile do not show as differences.
@@ -79,7 +80,7 @@ public static class JournalPalette
         if (live is null)
             throw OpsCommandException.Failed($"{persistenceId} has no events");
 
-        await using var replay = Replay.JournalReplay.On(system);
+        await using var replay = Replay.JournalReplay.On(system, database);
         var replayed = await replay.ReplayAsync(persistenceId, toSequenceNr: version, cancellationToken: cancellationToken)
                        ?? throw OpsCommandException.Failed($"{persistenceId} is live at version {version} but the journal has no events of it");
         var differences = Replay.JournalReplay.Differences(

@@ -52,7 +52,7 @@ public static class OpsHosting
             DomainPalettes.Player(players),
             DomainPalettes.Milestones(services.GetRequiredService<MilestoneStore>()),
             DomainPalettes.DeadLetters(services.GetRequiredService<DeadLetterStore>()),
-            JournalPalette.Create(system, games, players, league),
+            JournalPalette.Create(system, settings.Database, games, players, league),
         ];
         return new OpsDispatcher(palettes, token, services.GetRequiredService<ILogger<OpsDispatcher>>());
     }

@@ -71,6 +71,11 @@ public class TwoNodeCliTests(KinesaliteFixture kinesis, PostgresFixture postgres
             text.Lines[^1].Should().EndWith($"| entities: {games.Length}");
         }, Timeout);
 
+        // journal verify on PostgreSQL: the node replays the game straight from the journal table and finds it equal.
+        var verify = await CliRunner.RunAsync(second.OpsAddress, "journal", "verify", "-p", $"game-{games[0]}", "--json");
+        verify.Exit.Should().Be(0, verify.ToString());
+        verify.Json.GetProperty("events").GetInt32().Should().Be(2);
+
         // cluster leave -a: the second node leaves; the first sees one member.
         var leave = await CliRunner.RunAsync(first.OpsAddress, "cluster", "leave", "-a", second.AkkaAddress);
         leave.Exit.Should().Be(0, leave.ToString());
