@@ -117,9 +117,11 @@ public sealed class PipelineBench : IAsyncDisposable
     /// game's events go one at a time; each probe is timed from its put being acknowledged to the game's
     /// HTTP projection showing it applied.
     /// </summary>
-    public async Task<List<double>> LatencyAsync(Workload load, Workload probe, double rate, TimeSpan duration, CancellationToken ct)
+    public async Task<(List<double> Latencies, double[] GameWriteQuantiles)> LatencyAsync(Workload load, Workload probe, double rate,
+        TimeSpan duration, CancellationToken ct)
     {
         var node = Cluster.Nodes[0]!;
+        var writesBefore = await HistogramAsync(node, GameWrites);
         await using var producer = new KinesisProducer(Client, new KinesisProducerOptions(Stream));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         stop.CancelAfter(duration);
@@ -163,7 +165,37 @@ public sealed class PipelineBench : IAsyncDisposable
             latencies.Add(acknowledged.Elapsed.TotalMilliseconds);
         }
         await sender;
-        return latencies;
+        var writes = Subtract(await HistogramAsync(node, GameWrites), writesBefore);
+        return (latencies, [Quantile(writes, 0.5), Quantile(writes, 0.99)]);
+    }
+
+    private const string GameWrites = "basketball_journal_write_seconds_bucket{type=\"game\"";
+
+    /// <summary>The cumulative buckets (upper bound in seconds → count) of one Prometheus histogram series.</summary>
+    private static async Task<SortedDictionary<double, double>> HistogramAsync(NodeProcess node, string series)
+    {
+        var buckets = new SortedDictionary<double, double>();
+        foreach (var line in (await node.Http.GetStringAsync("/metrics")).Split('\n').Where(l => l.StartsWith(series, StringComparison.Ordinal)))
+        {
+            var le = line[(line.IndexOf("le=\"", StringComparison.Ordinal) + 4)..];
+            le = le[..le.IndexOf('"')];
+            var bound = le == "+Inf" ? double.PositiveInfinity : double.Parse(le, System.Globalization.CultureInfo.InvariantCulture);
+            buckets[bound] = double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return buckets;
+    }
+
+    private static SortedDictionary<double, double> Subtract(SortedDictionary<double, double> after, SortedDictionary<double, double> before) =>
+        new(after.ToDictionary(b => b.Key, b => b.Value - before.GetValueOrDefault(b.Key)));
+
+    /// <summary>The upper bound of the bucket holding quantile <paramref name="q"/>, in ms (a histogram knows no more than that).</summary>
+    private static double Quantile(SortedDictionary<double, double> cumulative, double q)
+    {
+        var total = cumulative.Count == 0 ? 0 : cumulative.Values.Max();
+        foreach (var (bound, count) in cumulative)
+            if (total > 0 && count >= q * total)
+                return bound * 1000;
+        return double.NaN;
     }
 
     /// <summary>

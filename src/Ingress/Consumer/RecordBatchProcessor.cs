@@ -26,7 +26,7 @@ public sealed class RecordBatchProcessor(EventDelivery delivery, IDeadLetterSink
         var groups = new Dictionary<(AggregateType, string), List<(EventEnvelope Event, ShardRecord Record)>>();
         foreach (var record in batch.Records)
         {
-            switch (EventParser.Parse(record.Data))
+            switch (EventParser.Parse(record.Data.AsMemory())) // in place: the record's bytes outlive the parse
             {
                 case ParseResult.Parsed parsed:
                     var key = (parsed.Event.AggregateType, parsed.Event.AggregateId);

@@ -13,15 +13,20 @@ public static class EventParser
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
 
-    public static ParseResult Parse(ReadOnlySpan<byte> utf8Json)
+    /// <summary>Parses a record whose bytes may not outlive the call (they are copied for the parse).</summary>
+    public static ParseResult Parse(ReadOnlySpan<byte> utf8Json) =>
+        utf8Json.Length > MaxRecordBytes ? TooLarge(utf8Json.Length) : Parse(utf8Json.ToArray().AsMemory());
+
+    /// <summary>Parses a record in place: the caller keeps the bytes alive while the result is built (a Kinesis record's Data).</summary>
+    public static ParseResult Parse(ReadOnlyMemory<byte> utf8Json)
     {
         if (utf8Json.Length > MaxRecordBytes)
-            return Fail(RejectionReason.TooLarge, $"the record has {utf8Json.Length} bytes; at most {MaxRecordBytes} are allowed");
+            return TooLarge(utf8Json.Length);
 
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(utf8Json.ToArray(), DocumentOptions);
+            document = JsonDocument.Parse(utf8Json, DocumentOptions);
         }
         catch (JsonException ex)
         {
@@ -208,6 +213,9 @@ public static class EventParser
         JsonValueKind.Null => "null",
         _ => kind.ToString(),
     };
+
+    private static ParseResult TooLarge(int length) =>
+        Fail(RejectionReason.TooLarge, $"the record has {length} bytes; at most {MaxRecordBytes} are allowed");
 
     private static ParseResult Fail(RejectionReason reason, string message) => new ParseResult.Invalid(new Rejection(reason, message));
 
