@@ -75,19 +75,22 @@ public sealed class LeagueStore(DatabaseTarget database)
                         """, cancellationToken, ("@game", s.GameId), ("@home", s.HomeTeamId), ("@away", s.AwayTeamId));
                     break;
                 case ScoreRecorded s:
-                    await ExecuteAsync(connection, transaction, """
+                    // The points count only when the play is new: an event applied a second time (a projector that
+                    // took over from one still running, a split brain's two singletons) changes nothing.
+                    var inserted = await ExecuteAsync(connection, transaction, """
                         INSERT INTO league_plays (event_id, game_id, team_id, points) VALUES (@event, @game, @team, @points)
                         ON CONFLICT (event_id) DO NOTHING
                         """, cancellationToken, ("@event", evt.EventId), ("@game", s.GameId), ("@team", s.TeamId), ("@points", s.Points));
-                    await AddPointsAsync(connection, transaction, s.GameId, s.TeamId, s.Points, cancellationToken);
+                    if (inserted > 0)
+                        await AddPointsAsync(connection, transaction, s.GameId, s.TeamId, s.Points, cancellationToken);
                     break;
                 case ScoreCorrected c:
                     var play = await CorrectedPlayAsync(connection, transaction, c.CorrectedEventId, cancellationToken);
-                    if (play is not null)
+                    // Delete first, take the points back only if this transaction removed the play (idempotent, as above).
+                    if (play is not null && await ExecuteAsync(connection, transaction, "DELETE FROM league_plays WHERE event_id = @event",
+                            cancellationToken, ("@event", c.CorrectedEventId)) > 0)
                     {
                         await AddPointsAsync(connection, transaction, c.GameId, play.Value.Team, -play.Value.Points, cancellationToken);
-                        await ExecuteAsync(connection, transaction, "DELETE FROM league_plays WHERE event_id = @event", cancellationToken,
-                            ("@event", c.CorrectedEventId));
                     }
                     break;
                 case GameStatusChanged s:
@@ -219,7 +222,8 @@ public sealed class LeagueStore(DatabaseTarget database)
             ON CONFLICT (name) DO UPDATE SET journal_offset = excluded.journal_offset
             """, cancellationToken, ("@name", reader), ("@offset", offset));
 
-    private async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken,
+    /// <returns>The rows the statement changed.</returns>
+    private async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken,
         params (string Name, object? Value)[] parameters)
     {
         await using var command = connection.CreateCommand();
@@ -227,6 +231,6 @@ public sealed class LeagueStore(DatabaseTarget database)
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
             _dialect.AddParameter(command, name, value);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
