@@ -160,7 +160,7 @@ internal static class GameSnapshotMapping
             CorrectedIds = EventIdSet.Of(correctedIds),
             Plays = PlayList.OfOrdered(plays),
             TeamScores = ImmutableDictionary.CreateRange(StringComparer.Ordinal, teamScores),
-            PlayerLines = ImmutableDictionary.CreateRange(StringComparer.Ordinal, playerLines.Select(l => KeyValuePair.Create(l.PlayerId, l))),
+            PlayerLines = PlayerLineSet.Of(playerLines),
             UpdateSeq = updateSeq,
             Arrivals = arrivals,
             EventsApplied = eventsApplied,
