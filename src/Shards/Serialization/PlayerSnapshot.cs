@@ -73,7 +73,7 @@ internal static class PlayerSnapshotMapping
             JerseyNumber = jerseyNumber,
             Registered = registered,
             AppliedIds = EventIdSet.Of(appliedIds),
-            RejectedIds = rejections.Count == 0 ? PlayerState.Initial(playerId).RejectedIds : rejections.ToImmutable(),
+            RejectedIds = rejections.Count == 0 ? PlayerState.NoRejections : rejections.ToImmutable(),
             Games = played,
             Milestones = milestones.ToLedger(subject => subject == playerId ? playerId : gameIds.GetValueOrDefault(subject, subject)),
         };

@@ -11,21 +11,16 @@ public readonly struct LedgerEntry
     private readonly int _first;
 
     public LedgerEntry(string rule, string subject, int threshold, int issued, IReadOnlyList<int>? active = null)
+        : this(rule, subject, threshold, issued, active?.Count ?? 0, active is { Count: > 0 } ? active[0] : 0,
+            active is { Count: > 1 } ? active.Skip(1).ToArray() : null)
+    {
+    }
+
+    private LedgerEntry(string rule, string subject, int threshold, int issued, int count, int first, int[]? rest)
     {
         Rule = rule;
         Subject = subject;
         Threshold = threshold;
-        Issued = issued;
-        ActiveCount = active?.Count ?? 0;
-        _first = ActiveCount > 0 ? active![0] : 0;
-        _rest = ActiveCount > 1 ? active!.Skip(1).ToArray() : null;
-    }
-
-    private LedgerEntry(in LedgerEntry entry, int issued, int count, int first, int[]? rest)
-    {
-        Rule = entry.Rule;
-        Subject = entry.Subject;
-        Threshold = entry.Threshold;
         Issued = issued;
         ActiveCount = count;
         _first = first;
@@ -52,9 +47,9 @@ public readonly struct LedgerEntry
     public LedgerEntry WithFired(int occurrence)
     {
         var issued = Math.Max(Issued, occurrence);
-        if (ActiveCount == 0)
-            return new LedgerEntry(this, issued, 1, occurrence, null);
-        return new LedgerEntry(this, issued, ActiveCount + 1, _first, [.. _rest ?? [], occurrence]);
+        return ActiveCount == 0
+            ? new LedgerEntry(Rule, Subject, Threshold, issued, 1, occurrence, null)
+            : new LedgerEntry(Rule, Subject, Threshold, issued, ActiveCount + 1, _first, [.. _rest ?? [], occurrence]);
     }
 
     /// <summary>The entry after <paramref name="occurrence"/> was revoked (the oldest active one of that number; none, no change).</summary>

@@ -13,7 +13,8 @@ namespace Akka.Basketball.Shards.Domain.Players;
 /// </summary>
 public sealed record PlayerState
 {
-    private static readonly ImmutableDictionary<string, Rejection> NoRejections = ImmutableDictionary.Create<string, Rejection>(StringComparer.Ordinal);
+    /// <summary>Shared by every player without rejections (nearly all): a dictionary with a comparer is an object each.</summary>
+    internal static readonly ImmutableDictionary<string, Rejection> NoRejections = ImmutableDictionary.Create<string, Rejection>(StringComparer.Ordinal);
 
     public required string PlayerId { get; init; }
 
