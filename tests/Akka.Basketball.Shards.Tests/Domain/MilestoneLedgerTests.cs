@@ -48,6 +48,22 @@ public class MilestoneLedgerTests
     }
 
     [Fact]
+    public void Keys_compare_as_their_strings_do_by_ordinal()
+    {
+        var keys = (from rule in Rules from subject in Subjects from threshold in ThresholdValues select (rule, subject, threshold)).ToList();
+        keys.Add((MilestoneRuleNames.CareerHigh, new string('x', 200), 5)); // longer than the key buffer on the stack
+        foreach (var a in keys)
+        {
+            foreach (var b in keys)
+            {
+                MilestoneLedger.Compare(a.rule, a.subject, a.threshold, b.rule, b.subject, b.threshold).Should().Be(
+                    Math.Sign(string.CompareOrdinal(MilestoneLedger.KeyOf(a.rule, a.subject, a.threshold), MilestoneLedger.KeyOf(b.rule, b.subject, b.threshold))),
+                    $"{a} against {b}");
+            }
+        }
+    }
+
+    [Fact]
     public void Recording_a_revocation_removes_that_occurrence_and_a_later_firing_gets_the_next_number()
     {
         var ledger = MilestoneLedger.Empty;

@@ -176,13 +176,43 @@ public sealed class MilestoneLedger
         Compare(rule, subject, threshold, entry.Rule, entry.Subject, entry.Threshold);
 
     /// <summary>
-    /// Exactly <c>string.CompareOrdinal(KeyOf(a), KeyOf(b))</c>'s sign, on the stack: comparing the parts one by one
-    /// would not be (a subject that is a prefix of another, "100" before "20").
+    /// Exactly <c>string.CompareOrdinal(KeyOf(a), KeyOf(b))</c>'s sign, without building the keys. The parts decide
+    /// where they differ within the shorter one's length; where one is a prefix of the other (a subject "p-1" and
+    /// "p-1x", '|' sorting after 'x'), and between thresholds ("100" before "20"), the key's characters decide.
     /// </summary>
     internal static int Compare(string ruleA, string subjectA, int thresholdA, string ruleB, string subjectB, int thresholdB)
     {
-        if (ReferenceEquals(ruleA, ruleB) && ReferenceEquals(subjectA, subjectB) && thresholdA == thresholdB)
-            return 0;
+        var byRule = CompareCommonLength(ruleA, ruleB);
+        if (byRule != 0)
+            return byRule;
+        if (ruleA.Length == ruleB.Length)
+        {
+            var bySubject = CompareCommonLength(subjectA, subjectB);
+            if (bySubject != 0)
+                return bySubject;
+            if (subjectA.Length == subjectB.Length)
+                return thresholdA == thresholdB ? 0 : CompareThresholds(thresholdA, thresholdB);
+        }
+        return CompareKeys(ruleA, subjectA, thresholdA, ruleB, subjectB, thresholdB);
+    }
+
+    private static int CompareCommonLength(string a, string b)
+    {
+        var length = Math.Min(a.Length, b.Length);
+        return Math.Sign(a.AsSpan(0, length).SequenceCompareTo(b.AsSpan(0, length)));
+    }
+
+    private static int CompareThresholds(int a, int b)
+    {
+        Span<char> digitsA = stackalloc char[11];
+        Span<char> digitsB = stackalloc char[11];
+        a.TryFormat(digitsA, out var lengthA, provider: CultureInfo.InvariantCulture);
+        b.TryFormat(digitsB, out var lengthB, provider: CultureInfo.InvariantCulture);
+        return Math.Sign(digitsA[..lengthA].SequenceCompareTo(digitsB[..lengthB]));
+    }
+
+    private static int CompareKeys(string ruleA, string subjectA, int thresholdA, string ruleB, string subjectB, int thresholdB)
+    {
         Span<char> a = stackalloc char[128];
         Span<char> b = stackalloc char[128];
         if (!TryWriteKey(a, ruleA, subjectA, thresholdA, out var lengthA) || !TryWriteKey(b, ruleB, subjectB, thresholdB, out var lengthB))

@@ -9,7 +9,8 @@ namespace Akka.Basketball.Shards.Domain.Players;
 /// Memory: the player's own envelope eventIds (registrations and team changes: a handful) and one
 /// <see cref="PlayerGame"/> per game, inline in one array in the order the games' first lines arrived (CareerHigh
 /// compares with earlier games). Lines are absolute values with the game's update number, so a stale or repeated
-/// line is ignored. A player plays at most a few hundred games: a linear search beats a dictionary's nodes.
+/// line is ignored. A career is at most ~1,500 games, and a line is checked against all of them for CareerHigh anyway:
+/// a linear search beats a dictionary's nodes.
 /// </summary>
 public sealed record PlayerState
 {
