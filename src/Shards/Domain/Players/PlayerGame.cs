@@ -1,4 +1,6 @@
 // What a Player keeps of one game: the numbers of its newest line, without the line's copies of ids.
+using System.Text.Json.Serialization;
+
 namespace Akka.Basketball.Shards.Domain.Players;
 
 /// <summary>
@@ -11,6 +13,7 @@ public readonly record struct PlayerGame(string GameId, long UpdateSeq, int Poin
     public static PlayerGame Of(PlayerGameLine line) =>
         new(line.GameId, line.UpdateSeq, line.Points, line.FreeThrows, line.FieldGoals, line.ThreePointers);
 
-    /// <summary>At least one made shot: the game counts as played (SPEC §5).</summary>
+    /// <summary>At least one made shot: the game counts as played (SPEC §5). Derived, so not stored in ps2.</summary>
+    [JsonIgnore]
     public bool Played => FreeThrows + FieldGoals + ThreePointers > 0;
 }
