@@ -16,39 +16,15 @@ public sealed class GameEntity : AggregateEntity<GameState, IGameJournalEvent>, 
     // Player lines sent but not yet acknowledged: playerId → UpdateSeq. Deliberately NOT persisted: after a
     // restart every line of the game is resent (a game has a few dozen players) and Players drop the stale
     // ones, so a crash at any point neither loses nor doubles an update, at the price of no extra writes.
-    private readonly Dictionary<string, long> _unacknowledged = new();
+    // Replaced by a new, empty one once every line is acknowledged: a Dictionary never shrinks, and the buckets
+    // and entries of a game's few dozen players would stay with every idle game (~0.9 KB).
+    private Dictionary<string, long> _unacknowledged = new();
 
     public GameEntity(string gameId, IActorRef players, BasketballSettings settings, EntityOptions options)
-        : base(gameId, GameState.Initial(gameId), settings, options)
+        : base(gameId, PersistenceIdPrefix, GameState.Initial(gameId), settings, options)
     {
         _players = players;
-
-        Recover<RecoveryCompleted>(_ =>
-        {
-            foreach (var line in State.PlayerLines.Values)
-                _unacknowledged[line.PlayerId] = line.UpdateSeq;
-            SendUnacknowledgedLines();
-            Context.SetReceiveTimeout(Options.PassivateAfter);
-        });
-
-        Command<PlayerLineAck>(ack =>
-        {
-            if (_unacknowledged.TryGetValue(ack.PlayerId, out var pending) && ack.UpdateSeq >= pending)
-                _unacknowledged.Remove(ack.PlayerId);
-        });
-        Command<GetGame>(_ => Sender.Tell(new GameReply(AggregateId, State.IsEmpty ? null : State.ToProjection(LastSequenceNr))));
-        Command<GetGamePlays>(_ => Sender.Tell(new GamePlaysReply(AggregateId, State.IsEmpty ? null : State.PlayByPlay())));
-        Command<RedeliverPlayerLines>(_ => SendUnacknowledgedLines());
-        Command<ReceiveTimeout>(_ =>
-        {
-            // Lines still unacknowledged keep the game alive (and, with remembered entities, restart it after
-            // a crash) so that every Player eventually gets its last line.
-            if (_unacknowledged.Count == 0)
-                Passivate();
-        });
     }
-
-    public override string PersistenceId => PersistenceIdPrefix + AggregateId;
 
     protected override string EntityType => "game";
 
@@ -56,6 +32,46 @@ public sealed class GameEntity : AggregateEntity<GameState, IGameJournalEvent>, 
 
     public static Props PropsFor(string gameId, IActorRef players, BasketballSettings settings, EntityOptions options) =>
         Props.Create(() => new GameEntity(gameId, players, settings, options));
+
+    protected override void OnRecoveryCompleted()
+    {
+        foreach (var line in State.PlayerLines.Values)
+            _unacknowledged[line.PlayerId] = line.UpdateSeq;
+        SendUnacknowledgedLines();
+        Context.SetReceiveTimeout(Options.PassivateAfter);
+    }
+
+    protected override bool ReceiveEntityCommand(object message)
+    {
+        switch (message)
+        {
+            case PlayerLineAck ack:
+                if (_unacknowledged.TryGetValue(ack.PlayerId, out var pending) && ack.UpdateSeq >= pending)
+                {
+                    _unacknowledged.Remove(ack.PlayerId);
+                    if (_unacknowledged.Count == 0)
+                        _unacknowledged = new Dictionary<string, long>();
+                }
+                return true;
+            case GetGame:
+                Sender.Tell(new GameReply(AggregateId, State.IsEmpty ? null : State.ToProjection(LastSequenceNr)));
+                return true;
+            case GetGamePlays:
+                Sender.Tell(new GamePlaysReply(AggregateId, State.IsEmpty ? null : State.PlayByPlay()));
+                return true;
+            case RedeliverPlayerLines:
+                SendUnacknowledgedLines();
+                return true;
+            case ReceiveTimeout:
+                // Lines still unacknowledged keep the game alive (and, with remembered entities, restart it after
+                // a crash) so that every Player eventually gets its last line.
+                if (_unacknowledged.Count == 0)
+                    Passivate();
+                return true;
+            default:
+                return false;
+        }
+    }
 
     protected override Decision<IGameJournalEvent> Decide(GameState state, EventEnvelope evt) => state.Decide(evt, Settings);
 

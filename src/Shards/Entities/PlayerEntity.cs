@@ -13,21 +13,34 @@ public sealed class PlayerEntity : AggregateEntity<PlayerState, IPlayerJournalEv
     public const string PersistenceIdPrefix = "player-";
 
     public PlayerEntity(string playerId, BasketballSettings settings, EntityOptions options)
-        : base(playerId, PlayerState.Initial(playerId), settings, options)
+        : base(playerId, PersistenceIdPrefix, PlayerState.Initial(playerId), settings, options)
     {
-        Recover<RecoveryCompleted>(_ => Context.SetReceiveTimeout(Options.PassivateAfter));
-
-        Command<DeliverPlayerLine>(Handle);
-        Command<GetPlayer>(_ => Sender.Tell(new PlayerReply(AggregateId, State.IsEmpty ? null : State.ToProjection(LastSequenceNr))));
-        Command<ReceiveTimeout>(_ => Passivate());
     }
-
-    public override string PersistenceId => PersistenceIdPrefix + AggregateId;
 
     protected override string EntityType => "player";
 
     public static Props PropsFor(string playerId, BasketballSettings settings, EntityOptions options) =>
         Props.Create(() => new PlayerEntity(playerId, settings, options));
+
+    protected override void OnRecoveryCompleted() => Context.SetReceiveTimeout(Options.PassivateAfter);
+
+    protected override bool ReceiveEntityCommand(object message)
+    {
+        switch (message)
+        {
+            case DeliverPlayerLine delivery:
+                Handle(delivery);
+                return true;
+            case GetPlayer:
+                Sender.Tell(new PlayerReply(AggregateId, State.IsEmpty ? null : State.ToProjection(LastSequenceNr)));
+                return true;
+            case ReceiveTimeout:
+                Passivate();
+                return true;
+            default:
+                return false;
+        }
+    }
 
     protected override Decision<IPlayerJournalEvent> Decide(PlayerState state, EventEnvelope evt) => state.Decide(evt, Settings);
 

@@ -18,7 +18,8 @@ namespace Akka.Basketball.Shards.Serialization;
 [JsonSerializable(typeof(PlayerGameLineApplied))]
 [JsonSerializable(typeof(GameSnapshot))]
 [JsonSerializable(typeof(GameStateV1))]
-[JsonSerializable(typeof(PlayerState))]
+[JsonSerializable(typeof(PlayerSnapshot))]
+[JsonSerializable(typeof(PlayerStateV1))]
 // Messages between nodes.
 [JsonSerializable(typeof(ProcessEvents))]
 [JsonSerializable(typeof(EventsProcessed))]

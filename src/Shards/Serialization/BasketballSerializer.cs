@@ -32,7 +32,10 @@ public sealed class BasketballSerializer : SerializerWithStringManifest
         // as it was, is still read: databases written before gs2 recover from their snapshots.
         Mapped<GameState, GameSnapshot>("gs2", Json.GameSnapshot, GameSnapshot.From, s => s.ToState()),
         ReadOnly<GameStateV1>("gs1", Json.GameStateV1, s => s.ToState()),
-        Plain("ps1", Json.PlayerState),
+        // ps2: the compact player (PlayerSnapshot: one small object per game, the ledger as before). ps1, the
+        // PlayerState record as it was, is still read.
+        Mapped<PlayerState, PlayerSnapshot>("ps2", Json.PlayerSnapshot, PlayerSnapshot.From, s => s.ToState()),
+        ReadOnly<PlayerStateV1>("ps1", Json.PlayerStateV1, s => s.ToState()),
         Plain("m.pe", Json.ProcessEvents),
         Plain("m.ep", Json.EventsProcessed),
         Plain("m.dl", Json.DeliverPlayerLine),

@@ -73,7 +73,7 @@ internal sealed record GameSnapshot(
     long Arrivals,
     int EventsApplied,
     string? LastEventId,
-    MilestoneLedger Milestones)
+    LedgerSnapshot Milestones)
 {
     public static GameSnapshot From(GameState state)
     {
@@ -90,7 +90,7 @@ internal sealed record GameSnapshot(
             state.AwayTeamId is null ? 0 : state.TeamPoints(state.AwayTeamId),
             state.PlayerLines.Values.ToArray(),
             state.UpdateSeq, state.Arrivals, state.EventsApplied, state.LastEventId,
-            state.Milestones);
+            LedgerSnapshot.From(state.Milestones));
     }
 
     public GameState ToState()
@@ -127,14 +127,14 @@ internal sealed record GameStateV1(
     long Arrivals,
     int EventsApplied,
     string? LastEventId,
-    MilestoneLedger? Milestones)
+    LedgerSnapshot? Milestones)
 {
     public GameState ToState() => GameSnapshotMapping.Restore(GameId, Status, HomeTeamId, AwayTeamId, CompletedAt,
         (AppliedIds ?? []).Select(EventKey.Of), RejectedIds ?? [], CorrectedIds ?? [],
         // Through the gs2 columns: the same sharing of team and player ids as a gs2 snapshot gets.
         SnapshotPlays.From(PlayList.OfOrdered((Plays ?? []).Select(p => new Play(EventKey.Of(p.EventId), p.TeamId, p.PlayerId, p.Points,
             p.ShotType, p.Period, p.ClockSeconds, checked((int)p.Arrival))).ToArray())).ToPlays(HomeTeamId, AwayTeamId),
-        TeamScores ?? [], (PlayerLines ?? []).Values, UpdateSeq, Arrivals, EventsApplied, LastEventId, Milestones ?? MilestoneLedger.Empty);
+        TeamScores ?? [], (PlayerLines ?? []).Values, UpdateSeq, Arrivals, EventsApplied, LastEventId, Milestones ?? new LedgerSnapshot(null));
 }
 
 internal sealed record PlayV1(string EventId, string TeamId, string PlayerId, int Points, ShotType ShotType, int Period, int ClockSeconds, long Arrival);
@@ -144,7 +144,7 @@ internal static class GameSnapshotMapping
     public static GameState Restore(string gameId, GameStatus? status, string? homeTeamId, string? awayTeamId, DateTimeOffset? completedAt,
         IEnumerable<EventKey> appliedIds, IEnumerable<KeyValuePair<string, Rejection>> rejected, IEnumerable<string> correctedIds, Play[] plays,
         IEnumerable<KeyValuePair<string, int>> teamScores, IEnumerable<PlayerGameLine> playerLines, long updateSeq, long arrivals,
-        int eventsApplied, string? lastEventId, MilestoneLedger milestones)
+        int eventsApplied, string? lastEventId, LedgerSnapshot milestones)
     {
         var rejections = ImmutableDictionary.CreateBuilder<string, Rejection>(StringComparer.Ordinal);
         rejections.AddRange(rejected);
@@ -160,12 +160,23 @@ internal static class GameSnapshotMapping
             CorrectedIds = EventIdSet.Of(correctedIds),
             Plays = PlayList.OfOrdered(plays),
             TeamScores = ImmutableDictionary.CreateRange(StringComparer.Ordinal, teamScores),
-            PlayerLines = ImmutableDictionary.CreateRange(StringComparer.Ordinal, playerLines.Select(l => KeyValuePair.Create(l.PlayerId, l))),
+            PlayerLines = PlayerLineSet.Of(playerLines),
             UpdateSeq = updateSeq,
             Arrivals = arrivals,
             EventsApplied = eventsApplied,
             LastEventId = lastEventId,
-            Milestones = milestones,
+            // Subjects are the game's player and team ids and its own id: one instance each, shared with the state.
+            Milestones = milestones.ToLedger(Share(gameId, homeTeamId, awayTeamId, plays)),
         };
+    }
+
+    private static Func<string, string> Share(string gameId, string? homeTeamId, string? awayTeamId, Play[] plays)
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal) { [gameId] = gameId };
+        foreach (var id in new[] { homeTeamId, awayTeamId }.OfType<string>())
+            names[id] = id;
+        foreach (var play in plays)
+            names.TryAdd(play.PlayerId, play.PlayerId);
+        return subject => names.GetValueOrDefault(subject, subject);
     }
 }

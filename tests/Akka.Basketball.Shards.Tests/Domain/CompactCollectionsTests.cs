@@ -1,6 +1,8 @@
-// The compact structures behind a game's memory: exact eventId keys, the applied-id set, the chunked play-by-play.
+// The compact structures behind a game's memory: exact eventId keys, the applied-id set, the chunked play-by-play,
+// the player lines.
 using Akka.Basketball.Shards.Domain;
 using Akka.Basketball.Shards.Domain.Games;
+using Akka.Basketball.Shards.Domain.Players;
 using Akka.Basketball.Shards.Events;
 
 namespace Akka.Basketball.Shards.Tests.Domain;
@@ -81,5 +83,34 @@ public class CompactCollectionsTests
         list.Count.Should().Be(expected.Count);
         list[0].Should().BeSameAs(expected[0]);
         PlayList.OfOrdered(expected).Should().Equal(expected);
+    }
+
+    [Fact]
+    public void The_player_line_set_answers_as_a_dictionary_of_the_latest_line_per_player()
+    {
+        var random = new Random(3);
+        var set = PlayerLineSet.Empty;
+        var model = new Dictionary<string, PlayerGameLine>(StringComparer.Ordinal);
+        // Ids that sort differently by ordinal than by culture or length.
+        string[] players = ["p-1", "p-10", "p-2", "P-1", "p-1x", "", "ä", "a"];
+        for (var i = 0; i < 500; i++)
+        {
+            var player = new string(players[random.Next(players.Length)]);
+            var line = new PlayerGameLine("g", player, "t", i, random.Next(50), 0, 0, 0, $"e-{i}", DateTimeOffset.UnixEpoch);
+            var before = set;
+            set = set.SetItem(line);
+            model[player] = line;
+
+            before.Count.Should().Be(model.Count - (before.Count == model.Count ? 0 : 1), "the earlier version is unchanged");
+            set.Values.Should().Equal(model.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Value));
+            foreach (var id in players)
+            {
+                set.TryGetValue(id, out var found).Should().Be(model.TryGetValue(id, out var expected));
+                found.Should().BeSameAs(expected);
+            }
+        }
+        set.TryGetKey(new string("p-1"), out var known).Should().BeTrue();
+        known.Should().BeSameAs(set.GetValueOrDefault("p-1")!.PlayerId, "a play keeps the set's instance of the id");
+        PlayerLineSet.Of(set.Values.Reverse()).Values.Should().Equal(set.Values);
     }
 }

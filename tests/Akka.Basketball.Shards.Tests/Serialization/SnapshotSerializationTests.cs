@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Akka.Basketball.Shards.Domain;
 using Akka.Basketball.Shards.Domain.Games;
+using Akka.Basketball.Shards.Domain.Milestones;
 using Akka.Basketball.Shards.Domain.Players;
 using Akka.Basketball.Shards.Serialization;
 using Akka.Basketball.Shards.Tests.Domain;
@@ -82,6 +83,60 @@ public class SnapshotSerializationTests() : Akka.TestKit.Xunit2.TestKit(Basketba
 
         SnapshotFixtures.Describe(game).Should().Be(expected, "rejection messages and reason codes are unchanged");
         SnapshotFixtures.Describe(RoundTrip(game)).Should().Be(expected);
+    }
+
+    [Fact]
+    public void A_player_snapshot_is_written_as_ps2()
+    {
+        var player = SnapshotFixtures.Build().Player;
+        ((BasketballSerializer)Sys.Serialization.FindSerializerFor(player)).Manifest(player).Should().Be("ps2");
+        BasketballSerializer.Manifests[typeof(PlayerState)].Should().Be("ps2");
+    }
+
+    [Fact]
+    public void A_ps2_snapshot_written_by_the_build_that_introduced_it_restores_the_same_player()
+    {
+        var serializer = (BasketballSerializer)Sys.Serialization.FindSerializerForType(typeof(PlayerState));
+        var payload = Path.Combine(AppContext.BaseDirectory, "TestData", "serialization-v2", "PlayerState.ps2.json");
+        var restored = (PlayerState)serializer.FromBinary(File.ReadAllBytes(payload), "ps2");
+
+        // The fixture player behind ps1 and ps2 is the same: so is what it must answer.
+        SnapshotFixtures.Describe(restored).Should().Be(File.ReadAllText(Path.Combine(PayloadDirectory, "PlayerState.ps1.expected.json")));
+        serializer.ToBinary(SnapshotFixtures.Build().Player).Should().Equal(File.ReadAllBytes(payload), "ps2 is written as it was checked in");
+    }
+
+    [Fact]
+    public void A_ps1_snapshot_and_its_ps2_copy_hold_the_same_games_in_the_same_order_and_the_same_ledger()
+    {
+        var serializer = (BasketballSerializer)Sys.Serialization.FindSerializerForType(typeof(PlayerState));
+        var fromPs1 = (PlayerState)serializer.FromBinary(File.ReadAllBytes(Path.Combine(PayloadDirectory, "PlayerState.ps1.json")), "ps1");
+        var built = SnapshotFixtures.Build().Player;
+
+        Json(fromPs1.Games).Should().Be(Json(built.Games));
+        Json(fromPs1.Milestones).Should().Be(Json(built.Milestones));
+        fromPs1.Games.Select(g => g.GameId).Should().Equal("g-a", "g-b", "g-c", "g-d");
+        Json(RoundTrip(fromPs1)).Should().Be(Json(fromPs1));
+    }
+
+    [Fact]
+    public void The_ledger_inside_a_snapshot_keeps_the_json_that_gs1_gs2_and_ps1_hold()
+    {
+        // gs2 did not change with the compact ledger because the ledger's stored form did not: this holds it there.
+        var game = SnapshotFixtures.Build().Game;
+        var stored = JsonDocument.Parse(Sys.Serialization.FindSerializerFor(game).ToBinary(game)).RootElement.GetProperty("milestones");
+        var entries = stored.GetProperty("entries").EnumerateObject().ToList();
+        entries.Should().NotBeEmpty();
+        entries.Select(e => e.Name).Should().Equal(game.Milestones.Entries.Select(e => MilestoneLedger.KeyOf(e.Rule, e.Subject, e.Threshold)));
+        entries.Select(e => e.Name).Should().BeInAscendingOrder(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            entry.Value.EnumerateObject().Select(p => p.Name).Should().Equal("issued", "active");
+            entry.Value.GetProperty("active").ValueKind.Should().Be(JsonValueKind.Array);
+        }
+        var ps1 = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(PayloadDirectory, "PlayerState.ps1.json"))).RootElement.GetProperty("milestones");
+        var player = SnapshotFixtures.Build().Player;
+        JsonDocument.Parse(Sys.Serialization.FindSerializerFor(player).ToBinary(player)).RootElement.GetProperty("milestones").GetRawText()
+            .Should().Be(ps1.GetRawText(), "the fixture player's ledger is stored byte for byte as ps1 stored it");
     }
 
     [Fact]

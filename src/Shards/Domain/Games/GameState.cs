@@ -42,8 +42,7 @@ public sealed record GameState
     public ImmutableDictionary<string, int> TeamScores { get; init; } = ImmutableDictionary.Create<string, int>(StringComparer.Ordinal);
 
     /// <summary>Latest line per player in this game: what the Players are told.</summary>
-    public ImmutableDictionary<string, PlayerGameLine> PlayerLines { get; init; } =
-        ImmutableDictionary.Create<string, PlayerGameLine>(StringComparer.Ordinal);
+    public PlayerLineSet PlayerLines { get; init; } = PlayerLineSet.Empty;
 
     /// <summary>Numbers the player-line updates of this game (1, 2, 3, …).</summary>
     public long UpdateSeq { get; init; }
@@ -219,7 +218,7 @@ public sealed record GameState
             TriggeredByEventId = evt.EventId,
             Timestamp = evt.Timestamp,
         };
-        return this with { UpdateSeq = UpdateSeq + 1, PlayerLines = PlayerLines.SetItem(play.PlayerId, updated) };
+        return this with { UpdateSeq = UpdateSeq + 1, PlayerLines = PlayerLines.SetItem(updated) };
     }
 
     public GameProjection ToProjection(long version)

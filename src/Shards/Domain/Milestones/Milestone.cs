@@ -10,6 +10,19 @@ public static class MilestoneRuleNames
     public const string GameFinal = nameof(GameFinal);
     public const string CareerPoints = nameof(CareerPoints);
     public const string CareerHigh = nameof(CareerHigh);
+
+    /// <summary>The constant for a rule name read from a journal or snapshot, so that state keeps one instance per rule.</summary>
+    public static string Shared(string rule) => rule switch
+    {
+        PlayerPointsInGame => PlayerPointsInGame,
+        TeamPoints => TeamPoints,
+        ScoringRun => ScoringRun,
+        HotStreak => HotStreak,
+        GameFinal => GameFinal,
+        CareerPoints => CareerPoints,
+        CareerHigh => CareerHigh,
+        _ => rule,
+    };
 }
 
 /// <summary>

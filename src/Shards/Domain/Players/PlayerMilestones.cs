@@ -13,11 +13,11 @@ internal static class PlayerMilestones
 
         // CareerHigh: a game whose points exceed every earlier game of the player (the first game sets no record).
         var best = int.MinValue;
-        foreach (var gameId in player.GameOrder)
+        foreach (var game in player.Games)
         {
-            var points = player.Lines[gameId].Points;
+            var points = game.Points;
             var record = best != int.MinValue && points > best;
-            yield return new MilestoneCondition(MilestoneRuleNames.CareerHigh, gameId, 0, record ? 1 : 0, points, gameId);
+            yield return new MilestoneCondition(MilestoneRuleNames.CareerHigh, game.GameId, 0, record ? 1 : 0, points, game.GameId);
             best = Math.Max(best, points);
         }
     }

@@ -1,17 +1,22 @@
 // The state of one player: registration, team, and one line per game played (from the Game entities).
 using System.Collections.Immutable;
-using System.Text.Json.Serialization;
 using Akka.Basketball.Shards.Domain.Milestones;
 using Akka.Basketball.Shards.Events;
 
 namespace Akka.Basketball.Shards.Domain.Players;
 
 /// <summary>
-/// Memory: the player's own envelope eventIds (registrations and team changes: a handful) and one line per
-/// game. Lines are absolute values with the game's update number, so a stale or repeated line is ignored.
+/// Memory: the player's own envelope eventIds (registrations and team changes: a handful) and one
+/// <see cref="PlayerGame"/> per game, inline in one array in the order the games' first lines arrived (CareerHigh
+/// compares with earlier games). Lines are absolute values with the game's update number, so a stale or repeated
+/// line is ignored. A career is at most ~1,500 games, and a line is checked against all of them for CareerHigh anyway:
+/// a linear search beats a dictionary's nodes.
 /// </summary>
 public sealed record PlayerState
 {
+    /// <summary>Shared by every player without rejections (nearly all): a dictionary with a comparer is an object each.</summary>
+    internal static readonly ImmutableDictionary<string, Rejection> NoRejections = ImmutableDictionary.Create<string, Rejection>(StringComparer.Ordinal);
+
     public required string PlayerId { get; init; }
 
     public string? Name { get; init; }
@@ -24,22 +29,38 @@ public sealed record PlayerState
 
     public bool Registered { get; init; }
 
-    public ImmutableHashSet<string> AppliedIds { get; init; } = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
+    public EventIdSet AppliedIds { get; init; } = EventIdSet.Empty;
 
-    public ImmutableDictionary<string, Rejection> RejectedIds { get; init; } = ImmutableDictionary.Create<string, Rejection>(StringComparer.Ordinal);
+    public ImmutableDictionary<string, Rejection> RejectedIds { get; init; } = NoRejections;
 
-    public ImmutableDictionary<string, PlayerGameLine> Lines { get; init; } = ImmutableDictionary.Create<string, PlayerGameLine>(StringComparer.Ordinal);
-
-    /// <summary>Games in the order their first line arrived (CareerHigh compares with earlier games).</summary>
-    public ImmutableList<string> GameOrder { get; init; } = [];
+    /// <summary>One entry per game, in the order the games' first lines arrived.</summary>
+    public ImmutableArray<PlayerGame> Games { get; init; } = [];
 
     public MilestoneLedger Milestones { get; init; } = MilestoneLedger.Empty;
 
-    [JsonIgnore]
-    public bool IsEmpty => !Registered && Lines.IsEmpty;
+    public bool IsEmpty => !Registered && Games.IsEmpty;
 
-    [JsonIgnore]
-    public int CareerPoints => Lines.Values.Sum(l => l.Points);
+    public int CareerPoints
+    {
+        get
+        {
+            var points = 0;
+            foreach (var game in Games)
+                points += game.Points;
+            return points;
+        }
+    }
+
+    /// <summary>The index of <paramref name="gameId"/> in <see cref="Games"/>, or -1.</summary>
+    public int IndexOf(string gameId)
+    {
+        for (var i = 0; i < Games.Length; i++)
+        {
+            if (string.Equals(Games[i].GameId, gameId, StringComparison.Ordinal))
+                return i;
+        }
+        return -1;
+    }
 
     public static PlayerState Initial(string playerId) => new() { PlayerId = playerId };
 
@@ -69,7 +90,8 @@ public sealed record PlayerState
     public Decision<IPlayerJournalEvent> Decide(PlayerGameLine line, BasketballSettings settings)
     {
         var id = $"{line.GameId}#{line.UpdateSeq}";
-        if (Lines.TryGetValue(line.GameId, out var current) && current.UpdateSeq >= line.UpdateSeq)
+        var index = IndexOf(line.GameId);
+        if (index >= 0 && Games[index].UpdateSeq >= line.UpdateSeq)
             return new Decision<IPlayerJournalEvent>.Answer(EventOutcome.Duplicate(id));
         var next = WithLine(line);
         var milestones = next.Milestones.Evaluate(PlayerMilestones.Conditions(next, settings.Milestones), PlayerId,
@@ -103,29 +125,32 @@ public sealed record PlayerState
 
     private PlayerState WithLine(PlayerGameLine line) => this with
     {
-        Lines = Lines.SetItem(line.GameId, line),
-        GameOrder = Lines.ContainsKey(line.GameId) ? GameOrder : GameOrder.Add(line.GameId),
+        Games = IndexOf(line.GameId) is var index and >= 0 ? Games.SetItem(index, PlayerGame.Of(line)) : Games.Add(PlayerGame.Of(line)),
         // A player known only from box scores takes the team of its latest line until it registers.
         TeamId = Registered ? TeamId : line.TeamId,
     };
 
     public PlayerProjection ToProjection(long version)
     {
-        var played = Lines.Values.Where(l => l.FreeThrows + l.FieldGoals + l.ThreePointers > 0).ToList();
-        var points = Lines.Values.Sum(l => l.Points);
+        int played = 0, points = 0, freeThrows = 0, fieldGoals = 0, threePointers = 0;
         CareerHigh? high = null;
-        foreach (var gameId in GameOrder)
+        var games = ImmutableSortedDictionary.CreateBuilder<string, int>(StringComparer.Ordinal);
+        foreach (var game in Games)
         {
-            var game = Lines[gameId];
-            if (game.FreeThrows + game.FieldGoals + game.ThreePointers > 0 && (high is null || game.Points > high.Points))
-                high = new CareerHigh(game.Points, gameId);
+            points += game.Points;
+            freeThrows += game.FreeThrows;
+            fieldGoals += game.FieldGoals;
+            threePointers += game.ThreePointers;
+            if (!game.Played)
+                continue;
+            played++;
+            games[game.GameId] = game.Points;
+            if (high is null || game.Points > high.Points)
+                high = new CareerHigh(game.Points, game.GameId);
         }
         return new PlayerProjection(
-            PlayerId, Name, TeamId, played.Count, points,
-            Lines.Values.Sum(l => l.FreeThrows), Lines.Values.Sum(l => l.FieldGoals), Lines.Values.Sum(l => l.ThreePointers),
-            played.Count == 0 ? 0 : Math.Round((double)points / played.Count, 2, MidpointRounding.AwayFromZero),
-            high,
-            played.ToImmutableSortedDictionary(l => l.GameId, l => l.Points, StringComparer.Ordinal),
-            version);
+            PlayerId, Name, TeamId, played, points, freeThrows, fieldGoals, threePointers,
+            played == 0 ? 0 : Math.Round((double)points / played, 2, MidpointRounding.AwayFromZero),
+            high, games.ToImmutable(), version);
     }
 }
