@@ -160,7 +160,7 @@ usage: ./basketball.sh <command>
           simulator against it (same options as demo; CLUSTER_KEEP_RUNNING=1 keeps it up afterwards)
   test    install what is needed, build, run every test (what CI runs)
   bench   run the benchmarks and write BENCHMARKS.md + benchmarks.json (--size full|smoke, --output DIR,
-          --no-postgres); about 10 minutes on 2 cores
+          --no-postgres, --only Sqlite|Entities|Postgres); about 3 minutes on 2 cores
   node    run one node (configuration: akka.hocon + environment, see README)
   cli     the operator CLI: ./basketball.sh cli [host:port] <palette> <command> [-x value]… [--json]
           (no command: the interactive prompt; default 127.0.0.1:9110; node 2 of `cluster` is 127.0.0.1:9111)
