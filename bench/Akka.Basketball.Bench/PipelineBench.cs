@@ -117,11 +117,12 @@ public sealed class PipelineBench : IAsyncDisposable
     /// game's events go one at a time; each probe is timed from its put being acknowledged to the game's
     /// HTTP projection showing it applied.
     /// </summary>
-    public async Task<(List<double> Latencies, double[] GameWriteQuantiles)> LatencyAsync(Workload load, Workload probe, double rate,
+    public async Task<(List<double> Latencies, double[] GameWriteQuantiles, double[] ProjectionWriteQuantiles)> LatencyAsync(Workload load, Workload probe, double rate,
         TimeSpan duration, CancellationToken ct)
     {
         var node = Cluster.Nodes[0]!;
         var writesBefore = await HistogramAsync(node, GameWrites);
+        var projectionBefore = await HistogramAsync(node, ProjectionWrites);
         await using var producer = new KinesisProducer(Client, new KinesisProducerOptions(Stream));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         stop.CancelAfter(duration);
@@ -166,10 +167,12 @@ public sealed class PipelineBench : IAsyncDisposable
         }
         await sender;
         var writes = Subtract(await HistogramAsync(node, GameWrites), writesBefore);
-        return (latencies, [Quantile(writes, 0.5), Quantile(writes, 0.99)]);
+        var projection = Subtract(await HistogramAsync(node, ProjectionWrites), projectionBefore);
+        return (latencies, [Quantile(writes, 0.5), Quantile(writes, 0.99)], [Quantile(projection, 0.5), Quantile(projection, 0.99)]);
     }
 
     private const string GameWrites = "basketball_journal_write_seconds_bucket{type=\"game\"";
+    private const string ProjectionWrites = "basketball_projection_write_seconds_bucket{";
 
     /// <summary>The cumulative buckets (upper bound in seconds → count) of one Prometheus histogram series.</summary>
     private static async Task<SortedDictionary<double, double>> HistogramAsync(NodeProcess node, string series)

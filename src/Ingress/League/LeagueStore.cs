@@ -1,6 +1,7 @@
 // The league read side (SPEC §5): tables built from the journal's `game` and `player-line` tags, each batch
 // applied together with its journal offset in one transaction, so a restart resumes exactly where it was.
 using System.Data.Common;
+using System.Diagnostics;
 using Akka.Basketball.Ingress.Storage;
 using Akka.Basketball.Shards.Domain.Games;
 using Akka.Basketball.Shards.Domain.Players;
@@ -55,6 +56,7 @@ public sealed class LeagueStore(DatabaseTarget database)
     public async Task ApplyGamesAsync(IReadOnlyList<GameEventApplied> events, long offset, CancellationToken cancellationToken = default)
     {
         await InitializeAsync(cancellationToken);
+        var startedAt = Stopwatch.GetTimestamp();
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var applied in events)
@@ -103,12 +105,14 @@ public sealed class LeagueStore(DatabaseTarget database)
         }
         await SaveOffsetAsync(connection, transaction, GamesReader, offset, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        LeagueMetrics.Written(GamesReader, startedAt);
     }
 
     /// <summary>Applies player lines (a newer update of a game replaces the older) and the reader's offset in one transaction.</summary>
     public async Task ApplyPlayerLinesAsync(IReadOnlyList<(PlayerGameLine Line, long Offset)> lines, long offset, CancellationToken cancellationToken = default)
     {
         await InitializeAsync(cancellationToken);
+        var startedAt = Stopwatch.GetTimestamp();
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var (line, at) in lines)
@@ -124,6 +128,7 @@ public sealed class LeagueStore(DatabaseTarget database)
         }
         await SaveOffsetAsync(connection, transaction, PlayersReader, offset, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        LeagueMetrics.Written(PlayersReader, startedAt);
     }
 
     /// <summary>Empties the league tables and forgets the readers' offsets (one transaction): the rebuild starts from zero.</summary>
