@@ -10,6 +10,8 @@ namespace Akka.Basketball.Bench;
 /// <param name="MemoryGames">Full games kept alive at once to weigh a Game entity (their players weigh the Player).</param>
 /// <param name="Postgres">Run the PostgreSQL figures (1 and 3 nodes) and the failover.</param>
 /// <param name="Parts">Which groups of figures to run (all by default; a subset is for profiling one of them).</param>
+/// <param name="LatencyRate">Events/s of the latency run's load; null = half the measured saturation (the figure's
+/// definition). A fixed rate compares two settings at the same load.</param>
 public sealed record BenchSize(
     string Name,
     int Games,
@@ -19,7 +21,8 @@ public sealed record BenchSize(
     int RecoveryEvents,
     int MemoryGames,
     bool Postgres,
-    BenchParts Parts = BenchParts.All)
+    BenchParts Parts = BenchParts.All,
+    double? LatencyRate = null)
 {
     public static BenchSize Full { get; } = new("full", Games: 160, PlaysPerGame: 200, KinesisShards: 6,
         LatencyDuration: TimeSpan.FromSeconds(30), RecoveryEvents: 10_000, MemoryGames: 200, Postgres: true);

@@ -52,7 +52,7 @@ public sealed class BenchmarkSuite(BenchSize size, Action<string> progress)
         var sqlite = $"sqlite:{directory.File("pipeline.db")}";
         var sqliteRate = await ThroughputAsync(kinesis, workload, sqlite, "1 node, SQLite", nodes: 1, async bench =>
         {
-            var rate = _figures[^1].Value / 2;
+            var rate = size.LatencyRate ?? _figures[^1].Value / 2;
             progress($"latency at {rate:0} events/s for {size.LatencyDuration.TotalSeconds:0} s");
             var load = Workload.Create(Math.Max(4, size.Games), size.PlaysPerGame, seed: 2, registrations: false);
             var probe = Workload.Create(1, Math.Max(400, (int)size.LatencyDuration.TotalSeconds * 20), seed: 3, registrations: false, correctionRate: 0);
@@ -151,7 +151,8 @@ public sealed class BenchmarkSuite(BenchSize size, Action<string> progress)
             throw new InvalidOperationException("the latency run measured no probe");
         var sorted = latencies.Order().ToArray();
         double Percentile(double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
-        var note = $"{sorted.Length} probes at {rate:0} events/s (half of the 1-node SQLite saturation); put acknowledged → GET /api/games shows it. " +
+        var load = size.LatencyRate is null ? "half of the 1-node SQLite saturation" : "fixed by --latency-rate";
+        var note = $"{sorted.Length} probes at {rate:0} events/s ({load}); put acknowledged → GET /api/games shows it. " +
                    $"Meanwhile a Game's journal write (persist → durable, the node's histogram) took ≤ {gameWrites[0]:0} ms at p50 and ≤ {gameWrites[1]:0} ms at p99; " +
                    $"a league projection transaction (which holds the same SQLite write lock) ≤ {projectionWrites[0]:0} ms and ≤ {projectionWrites[1]:0} ms.";
         _figures.Add(new BenchFigure("latency p50, 1 node, SQLite", Percentile(0.50), "ms", [], "—", null, note));

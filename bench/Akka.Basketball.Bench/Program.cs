@@ -13,12 +13,19 @@ var only = new Option<BenchParts[]>("--only")
     AllowMultipleArgumentsPerToken = true,
 };
 
-var root = new RootCommand("Akka.Basketball benchmarks: each figure next to a baseline measured in the same run") { size, output, noPostgres, only };
+var latencyRate = new Option<double?>("--latency-rate")
+{
+    Description = "events/s of the latency run's load instead of half the saturation (to compare two settings at one load)",
+};
+
+var root = new RootCommand("Akka.Basketball benchmarks: each figure next to a baseline measured in the same run") { size, output, noPostgres, only, latencyRate };
 root.SetAction(async (result, cancellationToken) =>
 {
     var chosen = BenchSize.Parse(result.GetValue(size)!);
     if (result.GetValue(noPostgres))
         chosen = chosen with { Postgres = false };
+    if (result.GetValue(latencyRate) is { } rate)
+        chosen = chosen with { LatencyRate = rate };
     if (result.GetValue(only) is { Length: > 0 } parts)
         chosen = chosen with { Parts = parts.Aggregate((a, b) => a | b) };
     var report = await new BenchmarkSuite(chosen, line => AnsiConsole.MarkupLineInterpolated($"[grey]{DateTime.Now:HH:mm:ss}[/] {line}"))
