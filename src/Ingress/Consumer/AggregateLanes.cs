@@ -29,8 +29,11 @@ public sealed class AggregateLanes(int slots)
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> once every earlier call for the same key has finished (whatever its outcome)
-    /// and a slot is free. The place in the lane is taken before this method returns.
+    /// Runs <paramref name="work"/> once every earlier call for the same key has succeeded and a slot is free. The
+    /// place in the lane is taken before this method returns. When an earlier call failed (or was cancelled) this
+    /// one fails with it without running: a later event of the aggregate must never be delivered past an earlier
+    /// one that was not (the failed batch fails the reader's stream, and the next reader reads both again in order).
+    /// A call made after the lane emptied starts a fresh lane.
     /// </summary>
     public Task<T> RunAsync<T>(AggregateType type, string aggregateId, Func<Task<T>> work, CancellationToken cancellationToken)
     {
@@ -48,9 +51,10 @@ public sealed class AggregateLanes(int slots)
     private async Task<T> RunInLane<T>((AggregateType, string) key, Task previous, TaskCompletionSource finished, Func<Task<T>> work,
         CancellationToken cancellationToken)
     {
+        Exception? failure = null;
         try
         {
-            await previous; // never faults: every lane entry completes its TaskCompletionSource with SetResult
+            await previous; // throws when an earlier delivery of this aggregate failed: this one must not overtake it
             await _slots.WaitAsync(cancellationToken);
             try
             {
@@ -61,6 +65,11 @@ public sealed class AggregateLanes(int slots)
                 _slots.Release();
             }
         }
+        catch (Exception ex)
+        {
+            failure = ex;
+            throw;
+        }
         finally
         {
             lock (_lock)
@@ -68,7 +77,10 @@ public sealed class AggregateLanes(int slots)
                 if (_tails.TryGetValue(key, out var tail) && tail == finished.Task)
                     _tails.Remove(key);
             }
-            finished.SetResult();
+            if (failure is null)
+                finished.SetResult();
+            else
+                finished.SetException(failure);
         }
     }
 }

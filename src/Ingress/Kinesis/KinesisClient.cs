@@ -316,14 +316,16 @@ public sealed class KinesisClient : IDisposable
         if (response.IsSuccessStatusCode)
         {
             TResponse? result;
-            if (response.Content.Headers.ContentLength == 0)
-            {
-                result = JsonSerializer.Deserialize("{}"u8, responseType);
-            }
-            else
+            if (response.Content.Headers.ContentLength > 0)
             {
                 await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
                 result = await JsonSerializer.DeserializeAsync(stream, responseType, cancellationToken);
+            }
+            else
+            {
+                // No length (chunked, a proxy) or an empty body: buffered, and an empty answer means "{}" as before.
+                var buffered = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+                result = JsonSerializer.Deserialize(buffered.Length == 0 ? "{}"u8 : buffered, responseType);
             }
             return result ?? throw new KinesisException(KinesisErrorKind.Unknown, "EmptyResponse", $"{action} answered null.", response.StatusCode);
         }

@@ -88,9 +88,12 @@ public sealed class LeagueStore(DatabaseTarget database)
                     break;
                 case ScoreCorrected c:
                     var play = await CorrectedPlayAsync(connection, transaction, c.CorrectedEventId, cancellationToken);
-                    // Delete first, take the points back only if this transaction removed the play (idempotent, as above).
-                    if (play is not null && await ExecuteAsync(connection, transaction, "DELETE FROM league_plays WHERE event_id = @event",
-                            cancellationToken, ("@event", c.CorrectedEventId)) > 0)
+                    // The play stays as a tombstone with 0 points (no score is worth 0), so that its ScoreRecorded applied
+                    // again later (a lagging projector) finds the row and adds nothing. The points are taken back only
+                    // by the transaction that zeroed them (idempotent, as above).
+                    if (play is { Points: > 0 } && await ExecuteAsync(connection, transaction,
+                            "UPDATE league_plays SET points = 0 WHERE event_id = @event AND points = @points",
+                            cancellationToken, ("@event", c.CorrectedEventId), ("@points", play.Value.Points)) > 0)
                     {
                         await AddPointsAsync(connection, transaction, c.GameId, play.Value.Team, -play.Value.Points, cancellationToken);
                     }
@@ -225,6 +228,7 @@ public sealed class LeagueStore(DatabaseTarget database)
         ExecuteAsync(connection, transaction, """
             INSERT INTO read_offsets (name, journal_offset) VALUES (@name, @offset)
             ON CONFLICT (name) DO UPDATE SET journal_offset = excluded.journal_offset
+            WHERE read_offsets.journal_offset < excluded.journal_offset
             """, cancellationToken, ("@name", reader), ("@offset", offset));
 
     /// <returns>The rows the statement changed.</returns>

@@ -22,6 +22,9 @@ public abstract record Fault
     /// <summary>Never answer (until the caller's attempt times out or is cancelled).</summary>
     public sealed record Hang : Fault;
 
+    /// <summary>Answer 200 with an empty body and no Content-Length (as a chunked answer or a proxy may), without forwarding.</summary>
+    public sealed record EmptyAnswerWithoutLength : Fault;
+
     /// <summary>
     /// Mark the records the predicate picks (index in the call, partition key) as failed with
     /// ProvisionedThroughputExceededException, and forward only the others to kinesalite (so a failed record is
@@ -92,6 +95,8 @@ public sealed class FaultInjectingHandler() : DelegatingHandler(new SocketsHttpH
             case Fault.Hang:
                 await Task.Delay(Timeout.Infinite, cancellationToken);
                 throw new InvalidOperationException("unreachable");
+            case Fault.EmptyAnswerWithoutLength:
+                return new HttpResponseMessage(HttpStatusCode.OK) { Content = new UnknownLengthContent() };
             case Fault.PartialPutRecords partial:
                 return await PartialPutRecordsAsync(request, partial, cancellationToken);
             default:
@@ -148,4 +153,16 @@ public sealed class FaultInjectingHandler() : DelegatingHandler(new SocketsHttpH
 
     private static HttpResponseMessage Json(HttpStatusCode status, JsonObject body) =>
         new(status) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/x-amz-json-1.1") };
+}
+
+/// <summary>An empty body whose length is not known in advance (no Content-Length header).</summary>
+internal sealed class UnknownLengthContent : HttpContent
+{
+    protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => Task.CompletedTask;
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = 0;
+        return false;
+    }
 }

@@ -21,6 +21,19 @@ public sealed class KinesisRetryTests(KinesaliteFixture kinesalite)
     }
 
     [Fact]
+    public async Task An_empty_answer_without_a_length_is_an_empty_answer()
+    {
+        // Answers are read as a stream when their length is known; one without a length is buffered instead, and an
+        // empty one means {} as for a known empty length (not a JSON error that no retry could cure).
+        var stream = await kinesalite.CreateStreamAsync(KinesaliteFixture.UniqueStreamName("chunked"), 1);
+        var handler = new FaultInjectingHandler().Inject("DeleteStream", new Fault.EmptyAnswerWithoutLength());
+        using var client = kinesalite.CreateClient(handler);
+
+        await FluentActions.Awaiting(() => client.DeleteStreamAsync(stream)).Should().NotThrowAsync();
+        handler.Count("DeleteStream").Should().Be(1, "answered at the first attempt");
+    }
+
+    [Fact]
     public async Task Server_errors_are_retried_and_the_record_is_written_once()
     {
         var stream = await kinesalite.CreateStreamAsync(KinesaliteFixture.UniqueStreamName("5xx"), 1);

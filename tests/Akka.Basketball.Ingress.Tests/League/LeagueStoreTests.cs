@@ -35,9 +35,11 @@ public sealed class LeagueStoreTests(PostgresFixture postgres) : IDisposable
         await store.ApplyGamesAsync(events, offset: 7);
         await store.ApplyGamesAsync(events, offset: 7);
         await store.ApplyGamesAsync(events[2..6], offset: 6); // a lagging projector replays part of it once more
+        await store.ApplyGamesAsync(events[2..5], offset: 5); // ... and the corrected score without its correction
 
         var standings = (await store.StandingsAsync()).ToDictionary(s => s.TeamId);
         standings["t-1"].Should().Be(new Standing("t-1", 1, 0, 3, 2));
         standings["t-2"].Should().Be(new Standing("t-2", 0, 1, 2, 3));
+        (await store.OffsetAsync(LeagueStore.GamesReader)).Should().Be(7, "a lagging projector never moves the stored offset back");
     }
 }

@@ -85,15 +85,34 @@ public sealed class AggregateLanesTests
     }
 
     [Fact]
-    public async Task A_failed_delivery_does_not_block_its_lane()
+    public async Task A_failed_delivery_fails_the_later_ones_of_its_aggregate_without_running_them()
     {
         var lanes = new AggregateLanes(slots: 2);
+        var gate = new TaskCompletionSource<int>();
+        var laterRan = false;
 
-        var failing = lanes.RunAsync<int>(AggregateType.Game, "g-1", () => throw new InvalidOperationException("entity exploded"), CancellationToken.None);
-        var next = lanes.RunAsync(AggregateType.Game, "g-1", () => Task.FromResult(9), CancellationToken.None);
+        var failing = lanes.RunAsync<int>(AggregateType.Game, "g-1", async () =>
+        {
+            await gate.Task;
+            throw new InvalidOperationException("entity exploded");
+        }, CancellationToken.None);
+        var later = lanes.RunAsync(AggregateType.Game, "g-1", () =>
+        {
+            laterRan = true;
+            return Task.FromResult(9);
+        }, CancellationToken.None);
+        var other = lanes.RunAsync(AggregateType.Game, "g-2", () => Task.FromResult(5), CancellationToken.None);
+        gate.SetResult(0);
 
         await FluentActions.Awaiting(() => failing).Should().ThrowAsync<InvalidOperationException>();
-        (await next.WaitAsync(Deadline)).Should().Be(9);
+        await FluentActions.Awaiting(() => later).Should().ThrowAsync<InvalidOperationException>(
+            "an aggregate's later events must never overtake earlier ones that were not delivered");
+        laterRan.Should().BeFalse();
+        (await other.WaitAsync(Deadline)).Should().Be(5, "other aggregates are not affected");
+        lanes.Pending.Should().Be(0);
+
+        // Once the broken lane has emptied, the aggregate starts afresh (the next reader delivers everything again).
+        (await lanes.RunAsync(AggregateType.Game, "g-1", () => Task.FromResult(7), CancellationToken.None).WaitAsync(Deadline)).Should().Be(7);
     }
 
     [Fact]
