@@ -118,7 +118,7 @@ public sealed class JournalReplay : IAsyncDisposable
         long? toSequenceNr, DateTimeOffset? asOf, CancellationToken cancellationToken)
     {
         // Microsoft.Data.Sqlite runs its async methods synchronously: off the caller's thread, as the stores do.
-        return _database.Kind == DatabaseKind.Sqlite ? Task.Run(Fold, cancellationToken) : Fold();
+        return _database.RunAsync(Fold);
 
         async Task<(T, long, int)> Fold()
         {

@@ -149,9 +149,9 @@ public sealed class DatabaseTarget
     /// synchronously (and may wait up to the busy timeout for the journal's write lock), which would stall an
     /// actor's dispatcher thread; Npgsql is truly asynchronous and runs as is.
     /// </summary>
-    internal Task<T> RunAsync<T>(Func<Task<T>> work) => Kind == DatabaseKind.Sqlite ? Task.Run(work) : work();
+    public Task<T> RunAsync<T>(Func<Task<T>> work) => Kind == DatabaseKind.Sqlite ? Task.Run(work) : work();
 
-    internal Task RunAsync(Func<Task> work) => Kind == DatabaseKind.Sqlite ? Task.Run(work) : work();
+    public Task RunAsync(Func<Task> work) => Kind == DatabaseKind.Sqlite ? Task.Run(work) : work();
 
     /// <summary>A description safe for logs: the kind and the target, never a password.</summary>
     public override string ToString() =>

@@ -16,9 +16,12 @@ public sealed class GameEntity : AggregateEntity<GameState, IGameJournalEvent>, 
     // Player lines sent but not yet acknowledged: playerId → UpdateSeq. Deliberately NOT persisted: after a
     // restart every line of the game is resent (a game has a few dozen players) and Players drop the stale
     // ones, so a crash at any point neither loses nor doubles an update, at the price of no extra writes.
-    // Replaced by a new, empty one once every line is acknowledged: a Dictionary never shrinks, and the buckets
-    // and entries of a game's few dozen players would stay with every idle game (~0.9 KB).
+    // Replaced by a new, empty one when every line is acknowledged after it had grown past a few entries (a
+    // recovery resends every line): a Dictionary never shrinks, and the buckets and entries of a game's few dozen
+    // players would stay with every idle game (~0.9 KB). While a game is live it holds one or two lines at a time,
+    // so it is not replaced per score.
     private Dictionary<string, long> _unacknowledged = new();
+    private const int SmallCapacity = 8;
 
     public GameEntity(string gameId, IActorRef players, BasketballSettings settings, EntityOptions options)
         : base(gameId, PersistenceIdPrefix, GameState.Initial(gameId), settings, options)
@@ -49,7 +52,7 @@ public sealed class GameEntity : AggregateEntity<GameState, IGameJournalEvent>, 
                 if (_unacknowledged.TryGetValue(ack.PlayerId, out var pending) && ack.UpdateSeq >= pending)
                 {
                     _unacknowledged.Remove(ack.PlayerId);
-                    if (_unacknowledged.Count == 0)
+                    if (_unacknowledged.Count == 0 && _unacknowledged.EnsureCapacity(0) > SmallCapacity)
                         _unacknowledged = new Dictionary<string, long>();
                 }
                 return true;
