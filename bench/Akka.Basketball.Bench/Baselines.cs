@@ -12,16 +12,16 @@ public static class Baselines
     public const string RawJournalTable = "bench_raw_journal";
 
     /// <summary>
-    /// Raw drain: every shard read from TRIM_HORIZON to its tip by a GetRecords loop (one loop per shard, all at
-    /// once, the pipeline's batch size), records counted and dropped. Events/s over the whole stream.
+    /// Raw drain: each of the <paramref name="shards"/> read from TRIM_HORIZON to its tip by a GetRecords loop (one
+    /// loop per shard, all at once, the pipeline's batch size), records counted and dropped. Events/s over them.
     /// </summary>
-    public static async Task<double> RawDrainAsync(KinesisClient client, string stream, int expected, int limit, CancellationToken ct)
+    public static async Task<double> RawDrainAsync(KinesisClient client, string stream, IReadOnlyList<string> shards, int expected, int limit,
+        CancellationToken ct)
     {
-        var shards = await client.ListShardsAsync(stream, ct);
         var clock = Stopwatch.StartNew();
         var counts = await Task.WhenAll(shards.Select(async shard =>
         {
-            var iterator = await client.GetShardIteratorAsync(stream, shard.ShardId, ShardIteratorType.TrimHorizon, cancellationToken: ct);
+            var iterator = await client.GetShardIteratorAsync(stream, shard, ShardIteratorType.TrimHorizon, cancellationToken: ct);
             var read = 0;
             while (iterator is not null)
             {
@@ -40,11 +40,12 @@ public static class Baselines
     }
 
     /// <summary>
-    /// Raw insert: the workload's events as journal rows (persistence id, sequence number, payload, manifest) in a
+    /// Raw insert: the <paramref name="records"/>' events as journal rows (persistence id, sequence number, payload, manifest) in a
     /// table shaped like the journal, in multi-row INSERTs of <paramref name="batchSize"/> rows, by
     /// <paramref name="writers"/> connections at once (the journal's own batch size and parallelism).
     /// </summary>
-    public static async Task<double> RawInsertAsync(DatabaseTarget database, Workload workload, int batchSize, int writers, CancellationToken ct)
+    public static async Task<double> RawInsertAsync(DatabaseTarget database, IEnumerable<Simulator.SimulatedRecord> records, int batchSize, int writers,
+        CancellationToken ct)
     {
         await using (var connection = await database.OpenConnectionAsync(ct))
         {
@@ -61,7 +62,7 @@ public static class Baselines
         }
 
         var sequence = new Dictionary<string, long>();
-        var rows = workload.Plan.Select(record =>
+        var rows = records.Select(record =>
         {
             var id = Workload.PersistenceId(record.Event!);
             sequence[id] = sequence.GetValueOrDefault(id) + 1;
