@@ -26,10 +26,13 @@ public static class PersistenceConfiguration
         // the tag queries of the projections) must not take that lock: Microsoft.Data.Sqlite begins a transaction
         // of any other isolation level with BEGIN IMMEDIATE, the writer's lock, and only read-uncommitted with a
         // deferred BEGIN, which in WAL mode reads a committed snapshot beside the writer (read-uncommitted itself
-        // only means something in shared-cache mode, which is not used).
+        // only means something in shared-cache mode, which is not used). SQLite finds a named parameter by a
+        // linear search of the statement's names, while it parses the statement and again for each value bound:
+        // a 100-row INSERT of 10 columns costs 1,000 x 1,000 / 2 string compares. In a profile of a saturated
+        // node that search (strncmp) was 5-7% of all CPU samples; statements of 20 rows took it to under 1%.
         var sqliteOnly = database.Kind == DatabaseKind.Sqlite
             ? """
-              akka.persistence.journal.sql { parallelism = 1, read-isolation-level = read-uncommitted }
+              akka.persistence.journal.sql { parallelism = 1, read-isolation-level = read-uncommitted, db-round-trip-max-batch-size = 20 }
               akka.persistence.snapshot-store.sql.read-isolation-level = read-uncommitted
               akka.persistence.query.journal.sql.read-isolation-level = read-uncommitted
               """
