@@ -77,9 +77,9 @@ public sealed class PipelineBench : IAsyncDisposable
 
     /// <summary>
     /// The warm-up: resets the <paramref name="shards"/> to TRIM_HORIZON and waits until the nodes have processed
-    /// <paramref name="expected"/> more records. A node that has just started runs much of its code as
-    /// code the JIT compiler has not yet optimised, and its entities and connections are new; the drain timed
-    /// afterwards measures the pipeline's steady state (the bench notes how much JIT time is left in it).
+    /// <paramref name="expected"/> more records. A node that has just started runs code the JIT compiler has not
+    /// yet optimised, and its entities and connections are new; the drain timed afterwards measures the pipeline's
+    /// steady state (the bench notes how much JIT time is left in it).
     /// </summary>
     public async Task WarmUpAsync(IReadOnlyList<string> shards, int expected, TimeSpan timeout, CancellationToken ct)
     {
@@ -92,7 +92,6 @@ public sealed class PipelineBench : IAsyncDisposable
                 throw new TimeoutException($"{expected} warm-up records not processed within {timeout}");
             await Task.Delay(100, ct);
         }
-
     }
 
     /// <summary>The nodes' time spent in the JIT compiler so far (the runtime's own meter).</summary>
