@@ -35,8 +35,7 @@ public sealed class JournalReplay : IAsyncDisposable
         _journalTable = system.Settings.Config.GetString("akka.persistence.journal.sql.default.journal.table-name", "journal");
     }
 
-    /// <summary>A small local actor system that only reads the journal of <paramref name="database"/>.</summary>
-    /// <summary>A replay of its own: a small local actor system for the serializers, no journal plugin, no cluster.</summary>
+    /// <summary>A replay of <paramref name="database"/>'s journal with its own: a small local actor system for the serializers, no journal plugin, no cluster.</summary>
     public static JournalReplay Open(DatabaseTarget database)
     {
         var config = ConfigurationFactory.ParseString("""
@@ -51,6 +50,10 @@ public sealed class JournalReplay : IAsyncDisposable
     /// <summary>Replays with a running node's serializers against its journal (`journal verify`); disposing leaves the system running.</summary>
     public static JournalReplay On(ActorSystem system, DatabaseTarget database) => new(system, database, ownsSystem: false);
 
+    /// <param name="persistenceId"><c>game-{id}</c> or <c>player-{id}</c>.</param>
+    /// <param name="toSequenceNr">Replay events up to and including this sequence number.</param>
+    /// <param name="asOf">Replay events written to the journal at or before this moment.</param>
+    /// <returns>null when the journal has no event of that entity in range.</returns>
     public async Task<ReplayResult?> ReplayAsync(string persistenceId, long? toSequenceNr = null, DateTimeOffset? asOf = null,
         CancellationToken cancellationToken = default)
     {
