@@ -95,7 +95,8 @@ public sealed class BenchmarkSuite(BenchSize size, Action<string> progress)
         await ThroughputAsync(kinesis, workload, threePg, "3 nodes, PostgreSQL", nodes: 3, async bench =>
         {
             progress("failover: kill -9 of one of three nodes");
-            var trickle = Workload.Create(8, size.PlaysPerGame, seed: 4, registrations: false);
+            // Enough games that every shard of the dead node gets some (the bench sends only those).
+            var trickle = Workload.Create(48, size.PlaysPerGame, seed: 4, registrations: false);
             var failover = await bench.FailoverAsync(trickle, ct);
             _figures.Add(new BenchFigure("failover: kill -9 of one of 3 nodes → a survivor reads its shard again", failover.TotalSeconds, "s",
                 [], "≤ 15 s", failover.TotalSeconds <= 15, "Records arriving throughout; measured on the 3-node PostgreSQL cluster above."));

@@ -61,8 +61,10 @@ public sealed class NodeProcess : IAsyncDisposable
         start.Environment["BASKETBALL_OPS"] = $"127.0.0.1:{opsPort}";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Akka.Basketball"] = "Information";
-        // As shipped (docker/Dockerfile, basketball.sh): a 64 MiB gen0 budget unless the caller's environment sets one.
+        // As shipped (docker/Dockerfile, basketball.sh): a 64 MiB gen0 budget and no tiering delay, unless the
+        // caller's environment sets them.
         start.Environment.TryAdd("DOTNET_GCgen0size", "0x4000000");
+        start.Environment.TryAdd("DOTNET_TC_CallCountingDelayMs", "0");
         foreach (var (key, value) in env)
             start.Environment[key] = value;
 
