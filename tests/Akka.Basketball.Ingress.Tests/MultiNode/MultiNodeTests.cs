@@ -84,9 +84,10 @@ public class MultiNodeTests(KinesaliteFixture kinesis, PostgresFixture postgres,
         await Eventually.Until(async () =>
         {
             var readers = await cluster.ReadersAsync();
-            var perNode = readers.Values.Where(n => n.Count == 1).GroupBy(n => n[0]).Select(g => g.Count()).ToList();
-            return readers.Count == ThreeNodeCluster.KinesisShards && readers.Values.All(n => n.Count == 1)
-                   && perNode.Count == 3 && perNode.Max() - perNode.Min() <= 1;
+            if (readers.Count != ThreeNodeCluster.KinesisShards || readers.Values.Any(n => n.Count != 1))
+                return false;
+            var perNode = readers.Values.GroupBy(n => n[0]).Select(g => g.Count()).ToList();
+            return perNode.Count == 3 && perNode.Max() - perNode.Min() <= 1;
         }, TimeSpan.FromSeconds(90), "the readers spread evenly over the three nodes");
 
         foreach (var chunk in chunks.Take(4))
