@@ -61,15 +61,25 @@ public sealed class InProcessNode : IAsyncDisposable
             overrides);
         var app = BasketballNode.Build(configuration, configureServices: services);
         await app.StartAsync();
-
-        var system = app.Services.GetRequiredService<ActorSystem>();
-        var cluster = Akka.Cluster.Cluster.Get(system);
-        await Eventually.Until(() => cluster.SelfMember.Status == MemberStatus.Up, TimeSpan.FromSeconds(30), "node is an Up member");
-        var registry = ActorRegistry.For(system);
-        var games = await registry.GetAsync<GameRegion>();
-        var players = await registry.GetAsync<PlayerRegion>();
-        var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(30) };
-        return new InProcessNode(app, system, games, players, http);
+        try
+        {
+            var system = app.Services.GetRequiredService<ActorSystem>();
+            var cluster = Akka.Cluster.Cluster.Get(system);
+            await Eventually.Until(() => cluster.SelfMember.Status == MemberStatus.Up, TimeSpan.FromSeconds(60), "node is an Up member");
+            var registry = ActorRegistry.For(system);
+            var games = await registry.GetAsync<GameRegion>();
+            var players = await registry.GetAsync<PlayerRegion>();
+            var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(30) };
+            return new InProcessNode(app, system, games, players, http);
+        }
+        catch
+        {
+            // A node that started but never became usable would keep polling (and moving the process-wide
+            // metrics other tests read) for the rest of the run.
+            await app.StopAsync();
+            await app.DisposeAsync();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()

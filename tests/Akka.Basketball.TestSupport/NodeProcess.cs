@@ -82,7 +82,7 @@ public sealed class NodeProcess : IAsyncDisposable
                     throw new InvalidOperationException($"node exited with {process.ExitCode}:\n{node.RecentLog}");
                 using var response = await node.Http.GetAsync("/health/ready");
                 return response.IsSuccessStatusCode;
-            }, readyTimeout ?? TimeSpan.FromSeconds(60), "node is ready", TimeSpan.FromMilliseconds(200));
+            }, readyTimeout ?? TimeSpan.FromSeconds(120), "node is ready", TimeSpan.FromMilliseconds(200));
         }
         catch (TimeoutException ex)
         {

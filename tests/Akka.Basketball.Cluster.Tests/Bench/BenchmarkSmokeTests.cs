@@ -7,9 +7,14 @@ namespace Akka.Basketball.Cluster.Tests.Bench;
 /// The benchmark at smoke size: every figure is measured through the same code as `./basketball.sh bench`, so
 /// a benchmark that breaks fails here. The values are not judged (a smoke run is too small to saturate
 /// anything); that they exist, are positive and reach the report is.
+/// It runs alone in its test process (after the parallel classes): the memory figures are differences of this
+/// process's managed heap, which another class's entities would move.
 /// </summary>
+[Collection(Name)]
 public class BenchmarkSmokeTests
 {
+    public const string Name = "benchmark, alone in the process";
+
     [Fact]
     public async Task The_smoke_run_measures_every_figure_beside_its_baseline_and_writes_the_report()
     {
@@ -41,3 +46,6 @@ public class BenchmarkSmokeTests
         json.RootElement.GetProperty("machine").GetProperty("cores").GetInt32().Should().Be(Environment.ProcessorCount);
     }
 }
+
+[CollectionDefinition(BenchmarkSmokeTests.Name, DisableParallelization = true)]
+public sealed class BenchmarkCollection;

@@ -19,7 +19,7 @@ public class TwoNodeCliTests(KinesaliteFixture kinesis, PostgresFixture postgres
         File.WriteAllText(directory.File("akka.hocon"), File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "akka.hocon")) + """
 
             akka.cluster.downing-provider-class = ""
-            akka.cluster.failure-detector.acceptable-heartbeat-pause = 3s
+            akka.cluster.failure-detector.acceptable-heartbeat-pause = 5s
             basketball.ingress { min-poll-interval = 20ms, idle-poll-interval = 50ms, checkpoint-every = 200ms, lease-check-every = 500ms }
             """);
         var stream = KinesaliteFixture.UniqueStreamName("cli2");
@@ -33,8 +33,8 @@ public class TwoNodeCliTests(KinesaliteFixture kinesis, PostgresFixture postgres
             ["BASKETBALL_JOURNAL"] = "postgres:" + await postgres.CreateDatabaseAsync(),
             ["BASKETBALL_SEEDS"] = $"akka.tcp://basketball@127.0.0.1:{seedPort}",
         };
-        await using var first = await NodeProcess.StartAsync(env, directory.Path, Timeout, seedPort);
-        await using var second = await NodeProcess.StartAsync(env, directory.Path, Timeout);
+        await using var first = await NodeProcess.StartAsync(env, directory.Path, akkaPort: seedPort);
+        await using var second = await NodeProcess.StartAsync(env, directory.Path);
 
         // cluster show: both members in pbm's line format, then the count.
         await Eventually.Assert(async () =>
@@ -85,7 +85,7 @@ public class TwoNodeCliTests(KinesaliteFixture kinesis, PostgresFixture postgres
             Timeout);
 
         // A third node joins, is killed (kill -9) and shows as unreachable; down-unreachable downs it.
-        await using var third = await NodeProcess.StartAsync(env, directory.Path, Timeout);
+        await using var third = await NodeProcess.StartAsync(env, directory.Path);
         await Eventually.Assert(async () =>
             (await CliRunner.RunAsync(first.OpsAddress, "cluster", "show")).Lines[^1].Should().Be("Count: 2 nodes"), Timeout);
         await third.KillAsync();

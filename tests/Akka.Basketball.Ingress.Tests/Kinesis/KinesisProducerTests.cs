@@ -127,7 +127,9 @@ public sealed class KinesisProducerTests(KinesaliteFixture kinesalite)
     {
         var stream = await kinesalite.CreateStreamAsync(KinesaliteFixture.UniqueStreamName("cancel"), 1);
         var handler = new FaultInjectingHandler().Inject("PutRecords", new Fault.Hang());
-        using var client = kinesalite.CreateClient(handler, kinesalite.Options with { RequestTimeout = TimeSpan.FromSeconds(1) });
+        // Long enough that the hung attempt cannot time out (and be retried, letting "second" through) before the
+        // cancel below, on a loaded machine; the cancel ends the hang at once.
+        using var client = kinesalite.CreateClient(handler, kinesalite.Options with { RequestTimeout = TimeSpan.FromSeconds(10) });
         await using var producer = new KinesisProducer(client, FastRetries(stream));
         using var cancel = new CancellationTokenSource();
 

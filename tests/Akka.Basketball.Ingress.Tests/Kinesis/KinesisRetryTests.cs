@@ -69,7 +69,7 @@ public sealed class KinesisRetryTests(KinesaliteFixture kinesalite)
     {
         var stream = await kinesalite.CreateStreamAsync(KinesaliteFixture.UniqueStreamName("hang"), 1);
         var handler = new FaultInjectingHandler().Inject("DescribeStreamSummary", new Fault.Hang());
-        using var client = kinesalite.CreateClient(handler, kinesalite.Options with { RequestTimeout = TimeSpan.FromMilliseconds(300) });
+        using var client = kinesalite.CreateClient(handler, kinesalite.Options with { RequestTimeout = TimeSpan.FromSeconds(2) });
 
         var summary = await client.DescribeStreamSummaryAsync(stream);
 

@@ -14,7 +14,10 @@ public class MilestoneOutputTests(KinesaliteFixture kinesis)
     {
         await using var harness = await PipelineHarness.StartAsync(kinesis);
         using var feed = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var live = ReadLiveFeedAsync(harness, feed.Token);
+        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var live = ReadLiveFeedAsync(harness, connected, feed.Token);
+        // The feed starts at the newest milestone when it connects: subscribe before anything can fire.
+        await connected.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         var gameId = "ms-g1";
         var baskets = Enumerable.Range(0, 4).Select(i => TestEvents.Score(gameId, "t-1", "p-star", 3, clockSeconds: 700 - i * 20)).ToList();
@@ -45,7 +48,7 @@ public class MilestoneOutputTests(KinesaliteFixture kinesis)
         streamed.Should().Contain(fired, "the live feed sent the milestone while connected");
     }
 
-    private static async Task<List<string>> ReadLiveFeedAsync(PipelineHarness harness, CancellationToken token)
+    private static async Task<List<string>> ReadLiveFeedAsync(PipelineHarness harness, TaskCompletionSource connected, CancellationToken token)
     {
         var ids = new List<string>();
         try
@@ -55,6 +58,8 @@ public class MilestoneOutputTests(KinesaliteFixture kinesis)
             using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(token), Encoding.UTF8);
             while (await reader.ReadLineAsync(token) is { } line)
             {
+                if (line == ": connected")
+                    connected.TrySetResult();
                 if (line.StartsWith("data: ", StringComparison.Ordinal))
                     ids.Add(JsonDocument.Parse(line["data: ".Length..]).RootElement.GetProperty("milestoneId").GetString()!);
             }
@@ -62,6 +67,11 @@ public class MilestoneOutputTests(KinesaliteFixture kinesis)
         catch (OperationCanceledException)
         {
             // the test closes the feed when it has seen enough
+        }
+        catch (Exception ex)
+        {
+            connected.TrySetException(ex);
+            throw;
         }
         return ids;
     }

@@ -95,22 +95,39 @@ public class RecoveryEquivalenceTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// Player lines travel after the games' writes: waits until every player holds each game's final line (the
+    /// per-game points and the shot totals), so that no line is still on its way when the state is captured.
+    /// </summary>
     private static async Task WaitForPlayerLines(InProcessNode node, IReadOnlyList<RandomGame> streams)
     {
-        var expected = new Dictionary<string, int>();
+        var expected = new Dictionary<string, ExpectedLines>();
         foreach (var stream in streams)
         {
             var game = (await node.Games.Ask<GameReply>(new GetGame(stream.GameId), Timeout)).Game!;
             foreach (var (playerId, line) in game.Players)
-                expected[playerId] = expected.GetValueOrDefault(playerId) + line.Points;
+            {
+                var sum = expected.GetValueOrDefault(playerId) ?? new ExpectedLines(new SortedDictionary<string, int>(StringComparer.Ordinal), 0, 0, 0, 0);
+                if (line.FreeThrows + line.FieldGoals + line.ThreePointers > 0)
+                    sum.Games[stream.GameId] = line.Points;
+                expected[playerId] = sum with
+                {
+                    Points = sum.Points + line.Points, FreeThrows = sum.FreeThrows + line.FreeThrows, FieldGoals = sum.FieldGoals + line.FieldGoals,
+                    ThreePointers = sum.ThreePointers + line.ThreePointers,
+                };
+            }
         }
-        foreach (var (playerId, points) in expected)
+        foreach (var (playerId, line) in expected)
         {
             await Eventually.Until(async () =>
-                (await node.Players.Ask<PlayerReply>(new GetPlayer(playerId), Timeout)).Player?.Points == points,
+                (await node.Players.Ask<PlayerReply>(new GetPlayer(playerId), Timeout)).Player is { } player
+                && (player.Points, player.FreeThrows, player.FieldGoals, player.ThreePointers) == (line.Points, line.FreeThrows, line.FieldGoals, line.ThreePointers)
+                && player.Games.SequenceEqual(line.Games),
                 TimeSpan.FromSeconds(30), $"{playerId} has all its lines");
         }
     }
+
+    private sealed record ExpectedLines(SortedDictionary<string, int> Games, int Points, int FreeThrows, int FieldGoals, int ThreePointers);
 
     private static async Task<Dictionary<string, string>> CaptureAsync(InProcessNode node, IReadOnlyList<RandomGame> streams, IReadOnlyList<string> players)
     {
