@@ -169,6 +169,72 @@ public static class EntityBench
         return (replayPerSecond, rawPerSecond, events);
     }
 
+    /// <param name="DeserializeMicros">µs per event to turn a row's payload into its journal event.</param>
+    /// <param name="ApplyMicros">µs per event to fold the events into their entity's state.</param>
+    /// <param name="ByManifest">The deserialization per journal manifest: µs, rows, average payload.</param>
+    public sealed record ReplayCost(double DeserializeMicros, double ApplyMicros, long Events, string ByManifest);
+
+    /// <summary>
+    /// Where the replay's time per event goes, on one thread and from rows already in memory (no database): the
+    /// serializer that wrote each payload reads it back, then each entity's events are applied in order. The rest
+    /// of a replay's cost is reading the rows (the raw read baseline) and the async plumbing between them.
+    /// </summary>
+    public static async Task<ReplayCost> ReplayCostAsync(DatabaseTarget database, CancellationToken ct)
+    {
+        var rows = new List<(string PersistenceId, byte[] Payload, int Serializer, string Manifest)>();
+        await using (var connection = await database.OpenConnectionAsync(ct))
+        await using (var select = connection.CreateCommand())
+        {
+            select.CommandText = "SELECT persistence_id, message, identifier, manifest FROM journal " +
+                "WHERE persistence_id LIKE 'game-%' OR persistence_id LIKE 'player-%' ORDER BY persistence_id, sequence_number";
+            await using var reader = await select.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+                rows.Add((reader.GetString(0), (byte[])reader.GetValue(1), reader.GetInt32(2), reader.GetString(3)));
+        }
+
+        using var system = ActorSystem.Create("replay-cost", Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING")
+            .WithFallback(Akka.Basketball.Shards.Serialization.BasketballSerialization.Config));
+        var serialization = system.Serialization;
+        var events = new object[rows.Count];
+        for (var i = 0; i < rows.Count; i++) // warm-up: every reader compiled and tiered up before the timed pass
+            events[i] = serialization.Deserialize(rows[i].Payload, rows[i].Serializer, rows[i].Manifest);
+        var byManifest = new Dictionary<string, (long Ticks, int Count, long Bytes)>();
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            events[i] = serialization.Deserialize(rows[i].Payload, rows[i].Serializer, rows[i].Manifest);
+            var (ticks, count, bytes) = byManifest.GetValueOrDefault(rows[i].Manifest);
+            byManifest[rows[i].Manifest] = (ticks + Stopwatch.GetTimestamp() - start, count + 1, bytes + rows[i].Payload.Length);
+        }
+        var deserialize = clock.Elapsed.TotalMicroseconds / rows.Count;
+        var manifests = byManifest.OrderByDescending(m => m.Value.Count).Select(m =>
+            $"{m.Key} {m.Value.Ticks * 1e6 / Stopwatch.Frequency / m.Value.Count:0.0} µs ({m.Value.Count:N0} rows of {m.Value.Bytes / m.Value.Count:N0} B)").ToList();
+
+        clock.Restart();
+        for (var i = 0; i < rows.Count;)
+        {
+            var id = rows[i].PersistenceId;
+            if (id.StartsWith(GameEntity.PersistenceIdPrefix, StringComparison.Ordinal))
+            {
+                var game = Akka.Basketball.Shards.Domain.Games.GameState.Initial(id[GameEntity.PersistenceIdPrefix.Length..]);
+                for (; i < rows.Count && rows[i].PersistenceId == id; i++)
+                    game = game.Apply((Akka.Basketball.Shards.Domain.Games.IGameJournalEvent)events[i]);
+                GC.KeepAlive(game);
+            }
+            else
+            {
+                var player = Akka.Basketball.Shards.Domain.Players.PlayerState.Initial(id[PlayerEntity.PersistenceIdPrefix.Length..]);
+                for (; i < rows.Count && rows[i].PersistenceId == id; i++)
+                    player = player.Apply((Akka.Basketball.Shards.Domain.Players.IPlayerJournalEvent)events[i]);
+                GC.KeepAlive(player);
+            }
+        }
+        var apply = clock.Elapsed.TotalMicroseconds / rows.Count;
+        await system.Terminate();
+        return new ReplayCost(deserialize, apply, rows.Count, string.Join("; ", manifests));
+    }
+
     private static long Heap()
     {
         for (var i = 0; i < 3; i++)
