@@ -1,13 +1,17 @@
 // The entities' own costs: recovery of a long game with and without a snapshot, memory per live Game and
-// Player, and replay of the journal against a raw read of the same rows.
+// Player, and replay of the journal against a raw read of the same rows, with its cost per event split.
 using System.Data.Common;
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Basketball.Cluster.Replay;
 using Akka.Basketball.Ingress.Storage;
+using Akka.Basketball.Shards.Domain.Games;
+using Akka.Basketball.Shards.Domain.Players;
 using Akka.Basketball.Shards.Entities;
 using Akka.Basketball.Shards.Events;
+using Akka.Basketball.Shards.Serialization;
 using Akka.Basketball.Simulator;
+using Akka.Configuration;
 
 namespace Akka.Basketball.Bench;
 
@@ -192,8 +196,8 @@ public static class EntityBench
                 rows.Add((reader.GetString(0), (byte[])reader.GetValue(1), reader.GetInt32(2), reader.GetString(3)));
         }
 
-        using var system = ActorSystem.Create("replay-cost", Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING")
-            .WithFallback(Akka.Basketball.Shards.Serialization.BasketballSerialization.Config));
+        using var system = ActorSystem.Create("replay-cost", ConfigurationFactory.ParseString("akka.loglevel = WARNING")
+            .WithFallback(BasketballSerialization.Config));
         var serialization = system.Serialization;
         var events = new object[rows.Count];
         for (var i = 0; i < rows.Count; i++) // warm-up: every reader compiled and tiered up before the timed pass
@@ -217,16 +221,16 @@ public static class EntityBench
             var id = rows[i].PersistenceId;
             if (id.StartsWith(GameEntity.PersistenceIdPrefix, StringComparison.Ordinal))
             {
-                var game = Akka.Basketball.Shards.Domain.Games.GameState.Initial(id[GameEntity.PersistenceIdPrefix.Length..]);
+                var game = GameState.Initial(id[GameEntity.PersistenceIdPrefix.Length..]);
                 for (; i < rows.Count && rows[i].PersistenceId == id; i++)
-                    game = game.Apply((Akka.Basketball.Shards.Domain.Games.IGameJournalEvent)events[i]);
+                    game = game.Apply((IGameJournalEvent)events[i]);
                 GC.KeepAlive(game);
             }
             else
             {
-                var player = Akka.Basketball.Shards.Domain.Players.PlayerState.Initial(id[PlayerEntity.PersistenceIdPrefix.Length..]);
+                var player = PlayerState.Initial(id[PlayerEntity.PersistenceIdPrefix.Length..]);
                 for (; i < rows.Count && rows[i].PersistenceId == id; i++)
-                    player = player.Apply((Akka.Basketball.Shards.Domain.Players.IPlayerJournalEvent)events[i]);
+                    player = player.Apply((IPlayerJournalEvent)events[i]);
                 GC.KeepAlive(player);
             }
         }
