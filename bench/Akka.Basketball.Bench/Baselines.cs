@@ -97,13 +97,16 @@ public static class Baselines
         return rows.Count / clock.Elapsed.TotalSeconds;
     }
 
+    /// <summary>The journal rows of the Game and Player entities (not sharding's own remember-entities rows).</summary>
+    public const string EntityRows = "persistence_id LIKE 'game-%' OR persistence_id LIKE 'player-%'";
+
     /// <summary>Raw read: every game and player journal row (id, sequence number, payload, manifest) read in order, nothing decoded.</summary>
     public static async Task<(double PerSecond, long Rows)> RawReadAsync(DatabaseTarget database, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var select = connection.CreateCommand();
         select.CommandText = "SELECT persistence_id, sequence_number, message, manifest, identifier FROM journal " +
-            "WHERE persistence_id LIKE 'game-%' OR persistence_id LIKE 'player-%' ORDER BY ordering";
+            $"WHERE {EntityRows} ORDER BY ordering";
         var clock = Stopwatch.StartNew();
         long rows = 0, bytes = 0;
         await using (var reader = await select.ExecuteReaderAsync(ct))

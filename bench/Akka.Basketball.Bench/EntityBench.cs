@@ -151,7 +151,7 @@ public static class EntityBench
         await using (var connection = await database.OpenConnectionAsync(ct))
         await using (var select = connection.CreateCommand())
         {
-            select.CommandText = "SELECT DISTINCT persistence_id FROM journal WHERE persistence_id LIKE 'game-%' OR persistence_id LIKE 'player-%'";
+            select.CommandText = $"SELECT DISTINCT persistence_id FROM journal WHERE {Baselines.EntityRows}";
             await using var reader = await select.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
                 ids.Add(reader.GetString(0));
@@ -190,7 +190,7 @@ public static class EntityBench
         await using (var select = connection.CreateCommand())
         {
             select.CommandText = "SELECT persistence_id, message, identifier, manifest FROM journal " +
-                "WHERE persistence_id LIKE 'game-%' OR persistence_id LIKE 'player-%' ORDER BY persistence_id, sequence_number";
+                $"WHERE {Baselines.EntityRows} ORDER BY persistence_id, sequence_number";
             await using var reader = await select.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
                 rows.Add((reader.GetString(0), (byte[])reader.GetValue(1), reader.GetInt32(2), reader.GetString(3)));

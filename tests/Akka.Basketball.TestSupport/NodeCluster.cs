@@ -53,7 +53,7 @@ public sealed class NodeCluster : IAsyncDisposable
 
     /// <summary>Starts (or restarts, on its old address) node <paramref name="index"/>.</summary>
     public async Task StartNodeAsync(int index) =>
-        Nodes[index] = await NodeProcess.StartAsync(_env, _directory.Path, TimeSpan.FromSeconds(120), _ports[index]);
+        Nodes[index] = await NodeProcess.StartAsync(_env, _directory.Path, akkaPort: _ports[index]);
 
     /// <summary>shardId → the nodes (indexes) whose readers read it right now.</summary>
     public async Task<Dictionary<string, List<int>>> ReadersAsync()
