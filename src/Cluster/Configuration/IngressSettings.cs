@@ -28,7 +28,8 @@ public sealed record IngressSettings(bool Enabled, IngressOptions Options, strin
                 ingress.GetTimeSpan("checkpoint-every"),
                 ingress.GetInt("checkpoint-every-records"),
                 ingress.GetTimeSpan("shard-discovery-interval"),
-                ingress.GetTimeSpan("lease-check-every", TimeSpan.FromSeconds(5))),
+                ingress.GetTimeSpan("lease-check-every", TimeSpan.FromSeconds(5)),
+                Math.Max(1, ingress.GetInt("max-batch-failures", 3))),
             ingress.GetString("milestones-stream"),
             create switch
             {

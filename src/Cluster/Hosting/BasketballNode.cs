@@ -18,7 +18,8 @@ namespace Akka.Basketball.Cluster.Hosting;
 
 public static class BasketballNode
 {
-    /// <param name="configureServices">Runs after the node's own registrations (tests replace the Kinesis client here).</param>
+    /// <param name="configureServices">Runs after the node's own registrations (tests replace the Kinesis client, or wrap
+    /// the ingress's dead-letter sink, here).</param>
     public static WebApplication Build(NodeConfiguration configuration, string[]? args = null, Action<IServiceCollection>? configureServices = null)
     {
         var settings = configuration.Settings;
@@ -44,6 +45,7 @@ public static class BasketballNode
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton<ICheckpointStore>(checkpoints);
         builder.Services.AddSingleton(deadLetters);
+        builder.Services.AddSingleton<IDeadLetterSink>(deadLetters);
         builder.Services.AddSingleton(milestones);
         builder.Services.AddSingleton(league);
         builder.Services.AddSingleton(new IngressStatusBoard());
@@ -89,7 +91,7 @@ public static class BasketballNode
                     client,
                     settings.Ingress.Options,
                     checkpoints,
-                    deadLetters,
+                    services.GetRequiredService<IDeadLetterSink>(),
                     createStreams,
                     settings.Ingress.Shards,
                     [settings.Ingress.Options.StreamName, settings.Ingress.MilestonesStream],

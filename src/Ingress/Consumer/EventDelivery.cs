@@ -28,11 +28,13 @@ public sealed class EventDelivery(IActorRef games, IActorRef players, IngressOpt
                 var reply = await region.Ask<EventsProcessed>(command, options.AskTimeout, cancellationToken);
                 return new Delivered(reply.Outcomes, attempt);
             }
-            catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            // Every failure of an attempt, not only a timeout: an entity that answers with a failure, or a message the
+            // transport refuses, must end in a bounded number of attempts too, never in an exception that fails the batch.
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 last = ex;
-                logger.LogWarning("No answer from {Type} {AggregateId} for {Count} events (attempt {Attempt} of {Max})",
-                    type, aggregateId, events.Count, attempt, options.MaxDeliveryAttempts);
+                logger.LogWarning("No answer from {Type} {AggregateId} for {Count} events (attempt {Attempt} of {Max}): {Failure}",
+                    type, aggregateId, events.Count, attempt, options.MaxDeliveryAttempts, ex.GetType().Name);
                 // Exponential backoff: a recovering entity or a moving shard needs a moment, not a hammering.
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5_000, 100 * Math.Pow(2, attempt - 1))), cancellationToken);
             }

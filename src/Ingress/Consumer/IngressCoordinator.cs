@@ -24,6 +24,7 @@ public sealed class IngressCoordinator : ReceiveActor, IWithTimers
     private readonly Dictionary<string, IActorRef> _readers = new();
     private readonly Dictionary<string, ShardStatus> _statuses = new();
     private readonly HashSet<string> _completed = new();
+    private readonly Dictionary<string, SuspectRecords> _suspects = new();
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
     private bool _discovering;
     private bool _draining;
@@ -53,6 +54,15 @@ public sealed class IngressCoordinator : ReceiveActor, IWithTimers
         {
             _completed.Add(completed.ShardId);
             Self.Tell(Discover.Instance); // its children may be readable now
+        });
+        Receive<ShardBatchFailed>(failed =>
+        {
+            if (!_suspects.TryGetValue(failed.ShardId, out var suspect))
+                _suspects[failed.ShardId] = suspect = new SuspectRecords();
+            suspect.Failed(failed.Records);
+            if (suspect.IsolateAfter(_options.MaxBatchFailures) is { } isolate)
+                _log.Warning("Shard {0}: the records {1} failed its reader {2} times; the next reader isolates them",
+                    failed.ShardId, isolate, suspect.Failures);
         });
         Receive<Terminated>(terminated =>
         {
@@ -132,7 +142,8 @@ public sealed class IngressCoordinator : ReceiveActor, IWithTimers
             _board.Track(status);
         }
         var reader = Context.ActorOf(
-            ShardReader.PropsFor(shardId, _owner, _api, _checkpoints, _processor, _options, _metrics, status, _logger),
+            ShardReader.PropsFor(shardId, _owner, _api, _checkpoints, _processor, _options, _metrics, status, _logger,
+                _suspects.GetValueOrDefault(shardId)?.IsolateAfter(_options.MaxBatchFailures)),
             "shard-" + Uri.EscapeDataString(shardId));
         Context.Watch(reader);
         _readers[shardId] = reader;

@@ -17,6 +17,8 @@ namespace Akka.Basketball.Ingress.Consumer;
 /// <param name="CheckpointEveryRecords">…or after this many durable records, whichever comes first.</param>
 /// <param name="ShardDiscoveryInterval">How often the shard list is refreshed (new children after a split or merge).</param>
 /// <param name="LeaseCheckEvery">How often an idle reader checks that its lease is still its own (resets, takeovers).</param>
+/// <param name="MaxBatchFailures">Times the same records may fail a shard's reader before the next reader isolates them
+/// (each record's dead letter stored alone; one that cannot be becomes a plain processing_failed letter).</param>
 public sealed record IngressOptions(
     string StreamName,
     ShardStartPosition InitialPosition,
@@ -31,4 +33,5 @@ public sealed record IngressOptions(
     TimeSpan CheckpointEvery,
     int CheckpointEveryRecords,
     TimeSpan ShardDiscoveryInterval,
-    TimeSpan LeaseCheckEvery);
+    TimeSpan LeaseCheckEvery,
+    int MaxBatchFailures = 3);

@@ -14,8 +14,12 @@ public sealed class RecordBatchProcessor(EventDelivery delivery, IDeadLetterSink
     /// <summary>
     /// Processes one batch. <paramref name="lanes"/> belongs to the shard: a batch may start while earlier batches
     /// of the shard are still in flight, and an aggregate's events wait only for that aggregate's earlier ones.
+    /// Parsing and delivery answer every record (a guard turns any exception into a processing_failed rejection);
+    /// what can still throw is storing the dead letters. <paramref name="isolate"/>: records that failed the shard's
+    /// readers repeatedly (see <see cref="SuspectRecords"/>), whose dead letters are stored one by one.
     /// </summary>
-    public async Task<BatchOutcome> ProcessAsync(string shardId, ShardRecordBatch batch, AggregateLanes lanes, CancellationToken cancellationToken)
+    public async Task<BatchOutcome> ProcessAsync(string shardId, ShardRecordBatch batch, AggregateLanes lanes, CancellationToken cancellationToken,
+        SequenceRange? isolate = null)
     {
         if (batch.Records.Count == 0)
             return new BatchOutcome(shardId, null, batch.NextIterator is null, 0, 0, 0, 0);
@@ -26,7 +30,7 @@ public sealed class RecordBatchProcessor(EventDelivery delivery, IDeadLetterSink
         var groups = new Dictionary<(AggregateType, string), List<(EventEnvelope Event, ShardRecord Record)>>();
         foreach (var record in batch.Records)
         {
-            switch (EventParser.Parse(record.Data.AsMemory())) // in place: the record's bytes outlive the parse
+            switch (ParseGuarded(record))
             {
                 case ParseResult.Parsed parsed:
                     var key = (parsed.Event.AggregateType, parsed.Event.AggregateId);
@@ -76,11 +80,70 @@ public sealed class RecordBatchProcessor(EventDelivery delivery, IDeadLetterSink
         }
 
         if (letters.Count > 0)
-            await deadLetters.StoreManyAsync(letters, cancellationToken);
+        {
+            if (isolate is not null && letters.Any(letter => isolate.Contains(letter.SequenceNumber!)))
+                await StoreIsolatedAsync(letters, isolate, cancellationToken);
+            else
+                await deadLetters.StoreManyAsync(letters, cancellationToken);
+        }
 
         metrics.RecordBatch(shardId, batch.Records.Count, applied, duplicates, retryDuplicates, letters);
         return new BatchOutcome(shardId, batch.Records[^1].SequenceNumber, batch.NextIterator is null,
             batch.Records.Count, applied, duplicates, letters.Count);
+    }
+
+    /// <summary>
+    /// Stores each letter alone. A suspect record's letter that cannot be stored is replaced by a plain one (reason
+    /// processing_failed, only ASCII text, the raw bytes kept); if that fails too, the database itself is away and
+    /// the exception fails the batch as before, to be read again once it is back.
+    /// </summary>
+    private async Task StoreIsolatedAsync(List<DeadLetter> letters, SequenceRange isolate, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < letters.Count; i++)
+        {
+            try
+            {
+                await deadLetters.StoreManyAsync([letters[i]], cancellationToken);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && isolate.Contains(letters[i].SequenceNumber!))
+            {
+                var letter = letters[i];
+                var plain = letter with
+                {
+                    Reason = RejectionReason.ProcessingFailed.ToCode(),
+                    Message = $"this record failed its shard's reader repeatedly: its {letter.Reason} dead letter could not be stored "
+                        + $"({ex.GetType().Name}: {PlainAscii(ex.Message, 200)}); kept with its raw bytes only",
+                    EventId = null,
+                    AggregateId = null,
+                    PartitionKey = PlainAscii(letter.PartitionKey, 256),
+                };
+                await deadLetters.StoreManyAsync([plain], cancellationToken);
+                letters[i] = plain;
+            }
+        }
+    }
+
+    private static string PlainAscii(string text, int maxLength)
+    {
+        var kept = text.Where(c => c is >= ' ' and <= '~').Take(maxLength).ToArray();
+        return new string(kept);
+    }
+
+    /// <summary>
+    /// The parser answers every record itself; this guard is the second line, so that no defect of parsing can fail
+    /// the batch (a failed batch is read again, fails again, and would hold its shard forever).
+    /// </summary>
+    private static ParseResult ParseGuarded(ShardRecord record)
+    {
+        try
+        {
+            return EventParser.Parse(record.Data.AsMemory()); // in place: the record's bytes outlive the parse
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return new ParseResult.Invalid(new Rejection(RejectionReason.ProcessingFailed,
+                $"the record could not be parsed ({ex.GetType().Name}: {ex.Message})"));
+        }
     }
 
     private static DeadLetter DeadLetterOf(Rejection rejection, string shardId, ShardRecord record, DateTimeOffset receivedAt) =>

@@ -22,6 +22,7 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
     private readonly ILogger _logger;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly SequenceRange? _isolate;
 
     private ShardLease? _lease;
     private CheckpointWatermark _watermark = new();
@@ -32,9 +33,11 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
     private DateTime _leaseConfirmedAt = DateTime.UtcNow;
     private IActorRef? _drainRequester;
 
+    /// <param name="isolate">Records that failed this shard's earlier readers repeatedly (<see cref="SuspectRecords"/>).</param>
     public ShardReader(string shardId, string owner, IShardStreamApi api, ICheckpointStore checkpoints, RecordBatchProcessor processor,
-        IngressOptions options, IngressMetrics metrics, ShardStatus status, ILogger logger)
+        IngressOptions options, IngressMetrics metrics, ShardStatus status, ILogger logger, SequenceRange? isolate = null)
     {
+        _isolate = isolate;
         _shardId = shardId;
         _owner = owner;
         _api = api;
@@ -88,8 +91,8 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props PropsFor(string shardId, string owner, IShardStreamApi api, ICheckpointStore checkpoints, RecordBatchProcessor processor,
-        IngressOptions options, IngressMetrics metrics, ShardStatus status, ILogger logger) =>
-        Props.Create(() => new ShardReader(shardId, owner, api, checkpoints, processor, options, metrics, status, logger));
+        IngressOptions options, IngressMetrics metrics, ShardStatus status, ILogger logger, SequenceRange? isolate = null) =>
+        Props.Create(() => new ShardReader(shardId, owner, api, checkpoints, processor, options, metrics, status, logger, isolate));
 
     protected override void PreStart() =>
         _checkpoints.AcquireAsync(_api.StreamName, _shardId, _owner, _stopping.Token)
@@ -119,6 +122,9 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
             ? ShardPosition.After(lease.SequenceNumber)
             : ShardPosition.From(lease.StartPosition ?? _options.InitialPosition);
         _log.Info("Shard {0}: reading from {1} (epoch {2})", _shardId, start, lease.Epoch);
+        if (_isolate is not null)
+            _log.Warning("Shard {0}: the records {1} failed earlier readers repeatedly; their dead letters are stored one by one, "
+                + "and one that cannot be stored becomes a processing_failed letter", _shardId, _isolate);
 
         var self = Self;
         var token = _stopping.Token;
@@ -134,8 +140,18 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
             // Several batches at a time (BatchesInFlight), started in sequence order: the shard's lanes keep each
             // aggregate's events in that order across batches while other aggregates go on. Outcomes come out in
             // batch order; the watermark would cope with any order anyway.
-            .SelectAsync(Math.Max(1, _options.BatchesInFlight),
-                async batch => (Batch: batch, Outcome: await _processor.ProcessAsync(_shardId, batch, _lanes, token)))
+            .SelectAsync(Math.Max(1, _options.BatchesInFlight), async batch =>
+            {
+                try
+                {
+                    return (Batch: batch, Outcome: await _processor.ProcessAsync(_shardId, batch, _lanes, token, _isolate));
+                }
+                catch (Exception ex) when (!token.IsCancellationRequested && batch.Records.Count > 0)
+                {
+                    // Named, so that the coordinator can tell records that fail every reader from a passing fault.
+                    throw new BatchFailedException(SequenceRange.Of(batch), ex);
+                }
+            })
             .ToMaterialized(Sink.ForEach<(ShardRecordBatch Batch, BatchOutcome Outcome)>(done => self.Tell(new BatchDone(done.Batch, done.Outcome))), Keep.Both)
             .Run(Context.System.Materializer());
         _killSwitch = killSwitch;
@@ -229,6 +245,8 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
             // The records in flight were not made durable: the checkpoint stays before them, the parent
             // starts a new reader after a pause, and that reader reads them again (entities deduplicate).
             _log.Warning(ended.Failure, "Shard {0}: reading failed; the reader restarts from its checkpoint", _shardId);
+            if (ended.Failure is BatchFailedException failed)
+                Context.Parent.Tell(new ShardBatchFailed(_shardId, failed.Records));
             SaveCheckpoint();
             Context.Stop(Self);
             return;

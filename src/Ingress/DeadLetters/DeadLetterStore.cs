@@ -31,6 +31,37 @@ public sealed class DeadLetterStore : Akka.Basketball.Ingress.Consumer.IDeadLett
     public Task<int> StoreManyAsync(IReadOnlyList<DeadLetter> letters, CancellationToken cancellationToken = default) =>
         _database.RunAsync(() => StoreManyCoreAsync(letters, cancellationToken));
 
+    /// <summary>
+    /// Text as both databases store it: PostgreSQL refuses NUL in text and Npgsql refuses an unpaired surrogate, so
+    /// either is written as U+FFFD. The raw bytes (the data column) keep the record exactly; this is only what the
+    /// row shows. A dead letter that could not be stored would hold its shard, so no text may stop the write.
+    /// </summary>
+    internal static string? StorableText(string? text)
+    {
+        if (text is null)
+            return null;
+        System.Text.StringBuilder? builder = null;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                builder?.Append(c).Append(text[i + 1]);
+                i++;
+            }
+            else if (c == '\0' || char.IsSurrogate(c))
+            {
+                builder ??= new System.Text.StringBuilder(text.Length).Append(text, 0, i);
+                builder.Append('\uFFFD');
+            }
+            else
+            {
+                builder?.Append(c);
+            }
+        }
+        return builder?.ToString() ?? text;
+    }
+
     private async Task<int> StoreManyCoreAsync(IReadOnlyList<DeadLetter> letters, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(letters);
@@ -67,11 +98,11 @@ public sealed class DeadLetterStore : Akka.Basketball.Ingress.Consumer.IDeadLett
             if ((letter.ShardId is null) != (letter.SequenceNumber is null))
                 throw new ArgumentException(
                     $"Dead letter for event '{letter.EventId}' has a shard id without a sequence number or the reverse.", nameof(letters));
-            _dialect.SetValue(reason, letter.Reason);
-            _dialect.SetValue(message, letter.Message);
-            _dialect.SetValue(eventId, letter.EventId);
-            _dialect.SetValue(aggregateId, letter.AggregateId);
-            _dialect.SetValue(partitionKey, letter.PartitionKey);
+            _dialect.SetValue(reason, StorableText(letter.Reason));
+            _dialect.SetValue(message, StorableText(letter.Message));
+            _dialect.SetValue(eventId, StorableText(letter.EventId));
+            _dialect.SetValue(aggregateId, StorableText(letter.AggregateId));
+            _dialect.SetValue(partitionKey, StorableText(letter.PartitionKey));
             _dialect.SetValue(shardId, letter.ShardId);
             _dialect.SetValue(sequenceNumber, letter.SequenceNumber);
             _dialect.SetValue(data, letter.Data);

@@ -1,6 +1,9 @@
 // The one validation path from a raw record (Kinesis or HTTP) to a typed event or a rejection with a
 // SPEC §4.4 reason code. Checks run in the order size → JSON → envelope → aggregate type → version →
-// event type → event data, so a record gets the most fundamental reason first.
+// event type → event data, so a record gets the most fundamental reason first. Nothing a record holds can make
+// Parse throw: text that is not storable (a lone surrogate escape, NUL, a control character in an id) is
+// invalid_value, duplicate keys are malformed_json, and any exception the checks did not foresee becomes a
+// processing_failed rejection instead of escaping to the reader (a thrown parse would stall its shard).
 using System.Globalization;
 using System.Text.Json;
 
@@ -10,8 +13,12 @@ public static class EventParser
 {
     public const int MaxRecordBytes = 1024 * 1024;
     public const int MaxIdLength = 128;
+    /// <summary>Free text (names, venue, reasons, metadata): long enough for any real value, short enough that a
+    /// hostile record cannot make an entity hold a megabyte.</summary>
+    public const int MaxTextLength = 1024;
 
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
+    // Duplicate keys are refused: two "aggregateId"s would let two readers of one record disagree on its target.
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32, AllowDuplicateProperties = false };
 
     /// <summary>Parses a record whose bytes may not outlive the call (they are copied for the parse).</summary>
     public static ParseResult Parse(ReadOnlySpan<byte> utf8Json) =>
@@ -22,6 +29,10 @@ public static class EventParser
     {
         if (utf8Json.Length > MaxRecordBytes)
             return TooLarge(utf8Json.Length);
+
+        // The JSON reader does not check the UTF-8 inside strings and property names: a record must be UTF-8 throughout.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8Json.Span))
+            return Fail(RejectionReason.MalformedJson, "the record is not valid UTF-8 JSON: it holds a byte sequence that is not UTF-8");
 
         JsonDocument document;
         try
@@ -46,6 +57,11 @@ public static class EventParser
             catch (RejectedException rejected)
             {
                 return new ParseResult.Invalid(rejected.Rejection);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                return Fail(RejectionReason.ProcessingFailed,
+                    $"the record could not be validated ({ex.GetType().Name}: {ex.Message}); this is a defect of the parser, please report it");
             }
         }
     }
@@ -199,10 +215,44 @@ public static class EventParser
         return true;
     }
 
+    /// <summary>The ids read leniently to name them in a rejection: only when they are storable text.</summary>
     private static string? TryString(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
+            && TryGetText(value, out var text) && FindUnstorable(text, isId: true) is null
+            ? text
             : null;
+
+    /// <summary><see cref="JsonElement.GetString"/> throws on an escaped lone surrogate ("\ud800"): not UTF-16 text.</summary>
+    private static bool TryGetText(JsonElement value, out string text)
+    {
+        try
+        {
+            text = value.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = "";
+            return false;
+        }
+    }
+
+    /// <summary>What makes text unfit to store (PostgreSQL text refuses NUL; an id with a control character cannot be
+    /// shown or typed by an operator), or null when it is fit.</summary>
+    private static string? FindUnstorable(string text, bool isId)
+    {
+        foreach (var c in text)
+        {
+            if (c == '\0')
+                return "a NUL character";
+            if (isId && char.IsControl(c))
+                return $"the control character U+{(int)c:X4}";
+        }
+        return null;
+    }
+
+    /// <summary>A value quoted in a message, cut to a readable length (a hostile record may hold a megabyte).</summary>
+    private static string Shorten(string text) => text.Length <= 64 ? text : string.Concat(text.AsSpan(0, 64), "…");
 
     private static string Describe(JsonValueKind kind) => kind switch
     {
@@ -236,7 +286,7 @@ public static class EventParser
             var value = Required(parent, name, prefix);
             if (value.ValueKind != JsonValueKind.String)
                 throw Reject(RejectionReason.InvalidValue, $"{prefix}{name} must be a string, not {Describe(value.ValueKind)}");
-            var text = value.GetString()!;
+            var text = Text(value, name, prefix, isId: false);
             if (text.Length == 0)
                 throw Reject(RejectionReason.InvalidValue, $"{prefix}{name} must not be empty");
             return text;
@@ -244,9 +294,25 @@ public static class EventParser
 
         public string Id(JsonElement parent, string name, string prefix = "")
         {
-            var text = RequiredString(parent, name, prefix);
-            if (text.Length > MaxIdLength)
-                throw Reject(RejectionReason.InvalidValue, $"{prefix}{name} has {text.Length} characters; at most {MaxIdLength} are allowed");
+            var value = Required(parent, name, prefix);
+            if (value.ValueKind != JsonValueKind.String)
+                throw Reject(RejectionReason.InvalidValue, $"{prefix}{name} must be a string, not {Describe(value.ValueKind)}");
+            var text = Text(value, name, prefix, isId: true);
+            if (text.Length == 0)
+                throw Reject(RejectionReason.InvalidValue, $"{prefix}{name} must not be empty");
+            return text;
+        }
+
+        /// <summary>A string value checked to be storable text of a bounded length.</summary>
+        private string Text(JsonElement value, string name, string prefix, bool isId)
+        {
+            var limit = isId ? MaxIdLength : MaxTextLength;
+            if (!TryGetText(value, out var text))
+                throw Reject(RejectionReason.InvalidValue, $"{prefix}{name} is not valid Unicode text (it holds an unpaired surrogate escape)");
+            if (text.Length > limit)
+                throw Reject(RejectionReason.InvalidValue, $"{prefix}{name} has {text.Length} characters; at most {limit} are allowed");
+            if (FindUnstorable(text, isId) is { } problem)
+                throw Reject(RejectionReason.InvalidValue, $"{prefix}{name} holds {problem}, which is not allowed {(isId ? "in an id" : "in text")}");
             return text;
         }
 
@@ -256,7 +322,7 @@ public static class EventParser
                 return null;
             if (value.ValueKind != JsonValueKind.String)
                 throw Reject(RejectionReason.InvalidValue, $"{prefix}{name} must be a string, not {Describe(value.ValueKind)}");
-            return value.GetString();
+            return Text(value, name, prefix, isId: false);
         }
 
         /// <summary>A string or a number, kept as text (jersey numbers come both ways).</summary>
@@ -266,8 +332,10 @@ public static class EventParser
                 return null;
             return value.ValueKind switch
             {
-                JsonValueKind.String => value.GetString(),
-                JsonValueKind.Number => value.GetRawText(),
+                JsonValueKind.String => Text(value, name, prefix, isId: false),
+                JsonValueKind.Number => value.GetRawText() is { Length: <= 32 } raw
+                    ? raw
+                    : throw Reject(RejectionReason.InvalidValue, $"{prefix}{name} is a number of over 32 digits"),
                 _ => throw Reject(RejectionReason.InvalidValue, $"{prefix}{name} must be a string or a number, not {Describe(value.ValueKind)}"),
             };
         }
@@ -276,7 +344,7 @@ public static class EventParser
         {
             var value = Required(parent, name, prefix);
             if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var number))
-                throw Reject(RejectionReason.InvalidValue, $"{prefix}{name} must be a whole number, not {value.GetRawText()}");
+                throw Reject(RejectionReason.InvalidValue, $"{prefix}{name} must be a whole number, not {Shorten(value.GetRawText())}");
             return number;
         }
 

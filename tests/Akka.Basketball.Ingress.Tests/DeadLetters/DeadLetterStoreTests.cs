@@ -54,6 +54,31 @@ public sealed class DeadLetterStoreTests(PostgresFixture postgres) : IDisposable
     }
 
     [Theory, MemberData(nameof(Kinds))]
+    public async Task Text_no_database_can_hold_is_stored_as_replacement_characters_and_the_bytes_stay_exact(DatabaseKind kind)
+    {
+        // PostgreSQL refuses NUL in text and Npgsql refuses an unpaired surrogate: either used to fail the write, and
+        // a dead letter that cannot be stored holds its shard. The raw record (bytea / BLOB) keeps every byte.
+        var store = await NewStoreAsync(kind);
+        var letter = Letter("200") with
+        {
+            Message = "id 'g\0x' is bad \ud800 and \udc00, \ud83c\udfc0 is fine",
+            EventId = "e\0",
+            AggregateId = "g\ud800",
+            PartitionKey = "k\udfff\0",
+            Data = [0x7B, 0x00, 0xED, 0xA0, 0x80],
+        };
+
+        (await store.StoreManyAsync([letter])).Should().Be(1);
+
+        var stored = (await store.NewestAsync(10)).Should().ContainSingle().Subject;
+        stored.Message.Should().Be("id 'g\uFFFDx' is bad \uFFFD and \uFFFD, \ud83c\udfc0 is fine");
+        stored.EventId.Should().Be("e\uFFFD");
+        stored.AggregateId.Should().Be("g\uFFFD");
+        stored.PartitionKey.Should().Be("k\uFFFD\uFFFD");
+        stored.Data.Should().Equal(letter.Data);
+    }
+
+    [Theory, MemberData(nameof(Kinds))]
     public async Task The_same_kinesis_record_stored_twice_keeps_one_row(DatabaseKind kind)
     {
         var store = await NewStoreAsync(kind);

@@ -7,13 +7,13 @@ namespace Akka.Basketball.Shards.Tests.Events;
 
 public class EventParserTests
 {
-    private const string Score = """
+    internal const string Score = """
         {"eventId":"e-1","aggregateId":"g-1","aggregateType":"Game","eventType":"ScoreRecorded","eventVersion":"1",
          "timestamp":"2026-03-14T19:30:05Z","metadata":{"correlationId":"c-1","source":"scoreboard"},
          "eventData":{"gameId":"g-1","teamId":"t-1","playerId":"p-7","points":3,"shotType":"three_pointer","gameTime":"07:02","period":2}}
         """;
 
-    private const string Registration = """
+    internal const string Registration = """
         {"eventId":"e-2","aggregateId":"p-7","aggregateType":"Player","eventType":"PlayerRegistered","eventVersion":"1.0",
          "timestamp":"2026-03-14T19:30:05+01:00","metadata":{"correlationId":"c-1","source":"league"},
          "eventData":{"playerId":"p-7","name":"Ann Example","teamId":"t-1","jerseyNumber":7}}
