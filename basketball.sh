@@ -20,7 +20,7 @@ install_kinesalite() {
 
 build() {
   echo "==> restoring and building ($1)"
-  dotnet build Akka.Basketball.sln -c "$1" -nologo -clp:ErrorsOnly -v:q
+  dotnet build Basketball.sln -c "$1" -nologo -clp:ErrorsOnly -v:q
 }
 
 cmd="${1:-help}"
@@ -32,7 +32,7 @@ case "$cmd" in
     echo "==> running the test suite"
     log="$(mktemp)"
     set +e
-    dotnet test Akka.Basketball.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log"
+    dotnet test Basketball.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log"
     status=${PIPESTATUS[0]}
     set -e
     # One closing line over all test assemblies.
@@ -68,7 +68,7 @@ case "$cmd" in
     pids+=($!)
     export KINESIS_ENDPOINT="http://127.0.0.1:$kinesis_port"
     BASKETBALL_JOURNAL="sqlite:data/demo-$stamp.db" BASKETBALL_HTTP="http://127.0.0.1:$http_port" BASKETBALL_PORT="$akka_port" \
-      dotnet src/Cluster/bin/Release/net10.0/Akka.Basketball.Cluster.dll > "data/demo-$stamp-node.log" 2>&1 &
+      dotnet src/Cluster/bin/Release/net10.0/Basketball.Cluster.dll > "data/demo-$stamp-node.log" 2>&1 &
     pids+=($!)
     echo "==> waiting for the node (http://127.0.0.1:$http_port/health/ready)"
     for _ in $(seq 1 120); do
@@ -77,7 +77,7 @@ case "$cmd" in
     done
     curl -sf "http://127.0.0.1:$http_port/health/ready" > /dev/null || { echo "the node did not become ready; see data/demo-$stamp-node.log" >&2; exit 1; }
     set +e
-    dotnet src/Simulator/bin/Release/net10.0/Akka.Basketball.Simulator.dll run --node "http://127.0.0.1:$http_port" "$@"
+    dotnet src/Simulator/bin/Release/net10.0/Basketball.Simulator.dll run --node "http://127.0.0.1:$http_port" "$@"
     status=$?
     set -e
     exit "$status"
@@ -116,7 +116,7 @@ case "$cmd" in
     start_node() {
       local i=$1
       BASKETBALL_PORT=$((4052 + i)) BASKETBALL_HTTP="http://127.0.0.1:$((8079 + i))" BASKETBALL_OPS="127.0.0.1:$((9109 + i))" \
-        dotnet src/Cluster/bin/Release/net10.0/Akka.Basketball.Cluster.dll > "data/cluster-$stamp-node$i.log" 2>&1 &
+        dotnet src/Cluster/bin/Release/net10.0/Basketball.Cluster.dll > "data/cluster-$stamp-node$i.log" 2>&1 &
       pids+=($!)
     }
     wait_ready() {
@@ -130,7 +130,7 @@ case "$cmd" in
     start_node 2; start_node 3
     wait_ready 2; wait_ready 3
     set +e
-    dotnet src/Simulator/bin/Release/net10.0/Akka.Basketball.Simulator.dll run --node http://127.0.0.1:8080 "$@"
+    dotnet src/Simulator/bin/Release/net10.0/Basketball.Simulator.dll run --node http://127.0.0.1:8080 "$@"
     status=$?
     set -e
     if [ "${CLUSTER_KEEP_RUNNING:-0}" = 1 ]; then echo "cluster running; Ctrl+C stops it"; wait; fi
@@ -141,15 +141,15 @@ case "$cmd" in
     # benchmarks.json here. Options: --size full|smoke, --output DIR, --no-postgres.
     install_kinesalite
     build Release
-    exec dotnet bench/Akka.Basketball.Bench/bin/Release/net10.0/Akka.Basketball.Bench.dll "$@"
+    exec dotnet bench/Basketball.Bench/bin/Release/net10.0/Basketball.Bench.dll "$@"
     ;;
   node)
     build Release
-    exec dotnet src/Cluster/bin/Release/net10.0/Akka.Basketball.Cluster.dll "$@"
+    exec dotnet src/Cluster/bin/Release/net10.0/Basketball.Cluster.dll "$@"
     ;;
   cli)
     # The operator CLI (pbm's command language). Builds once; later calls start it directly.
-    cli_dll=src/Cli/bin/Release/net10.0/Akka.Basketball.Cli.dll
+    cli_dll=src/Cli/bin/Release/net10.0/Basketball.Cli.dll
     [ -f "$cli_dll" ] || build Release > /dev/null
     exec dotnet "$cli_dll" "$@"
     ;;

@@ -18,4 +18,4 @@ case "$BASKETBALL_OPS" in
     ;;
 esac
 
-exec dotnet /app/Akka.Basketball.Cluster.dll "$@"
+exec dotnet /app/Basketball.Cluster.dll "$@"

@@ -1,8 +1,8 @@
 // What Tab offers at the prompt, from the catalog the node advertised: palettes, then their commands, then the
 // options of the command not typed yet.
-using Akka.Basketball.Cluster.Operations;
+using Basketball.Ops;
 
-namespace Akka.Basketball.Cli;
+namespace Basketball.Cli;
 
 public static class Completion
 {

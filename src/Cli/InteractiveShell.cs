@@ -1,9 +1,9 @@
 // The interactive prompt `[host:port] pbm> `: help, history (kept in ~/.basketball-cli-history) and completion
 // from the node's catalog. With a terminal it edits lines itself; with redirected input it reads plain lines.
 using System.Text;
-using Akka.Basketball.Cluster.Operations;
+using Basketball.Ops;
 
-namespace Akka.Basketball.Cli;
+namespace Basketball.Cli;
 
 public sealed class InteractiveShell
 {

@@ -1,6 +1,6 @@
 // A small line editor for the interactive prompt: cursor movement, history (↑/↓) and Tab completion. No line
 // editing library is served here, so this is ours; it only maps keys to a buffer, the shell draws it.
-namespace Akka.Basketball.Cli;
+namespace Basketball.Cli;
 
 public enum EditOutcome
 {

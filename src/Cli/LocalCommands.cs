@@ -1,10 +1,10 @@
 // Commands the CLI runs itself: `journal replay` reads the journal database directly, so it needs no node.
 using System.Globalization;
-using Akka.Basketball.Cluster.Operations;
-using Akka.Basketball.Cluster.Replay;
-using Akka.Basketball.Ingress.Storage;
+using Basketball.Ops;
+using Basketball.Replay;
+using Basketball.Storage;
 
-namespace Akka.Basketball.Cli;
+namespace Basketball.Cli;
 
 internal static class LocalCommands
 {

@@ -4,9 +4,9 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Akka.Basketball.Cluster.Operations;
+using Basketball.Ops;
 
-namespace Akka.Basketball.Cli;
+namespace Basketball.Cli;
 
 public sealed partial class OperatorCli
 {
@@ -86,7 +86,7 @@ public sealed partial class OperatorCli
 
     private RootCommand Build(OpsClient client, IReadOnlyList<PaletteInfo> catalog)
     {
-        var root = new RootCommand("Akka.Basketball operator CLI: pbm's command language") { _json, _token };
+        var root = new RootCommand("Basketball operator CLI: pbm's command language") { _json, _token };
         foreach (var palette in catalog)
         {
             var paletteCommand = new Command(palette.Name, palette.Description);
@@ -113,7 +113,7 @@ public sealed partial class OperatorCli
                 .Where(x => x.value is not null)
                 .ToDictionary(x => x.Key, x => x.value!);
             var request = new OpsRequest(palette.Name, info.Name, values, arguments.Select(a => result.GetValue(a) ?? "").ToArray(),
-                result.GetValue(_token) ?? _environment(OpsHosting.TokenVariable));
+                result.GetValue(_token) ?? _environment(OpsToken.Variable));
             var json = result.GetValue(_json);
             return info.Local
                 ? await LocalCommands.RunAsync(request, _environment, output => Print(output, json, info.Streams), message => Fail(OpsExit.Failed, message, json),

@@ -3,9 +3,9 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
-using Akka.Basketball.Cluster.Operations;
+using Basketball.Ops;
 
-namespace Akka.Basketball.Cli;
+namespace Basketball.Cli;
 
 public sealed class OpsUnreachableException(string message, Exception? inner = null) : Exception(message, inner);
 

@@ -1,5 +1,5 @@
 // The operator CLI. See OperatorCli for the grammar; README "Operating the cluster" for the commands.
-using Akka.Basketball.Cli;
+using Basketball.Cli;
 
 using var cancel = new CancellationTokenSource();
 var cli = new OperatorCli(Console.Out, Console.Error, Environment.GetEnvironmentVariable);

@@ -1,7 +1,7 @@
 // What the cluster must end up with, computed from the script alone (independently of the domain code).
-using Akka.Basketball.Shards.Events;
+using Basketball.Domain.Events;
 
-namespace Akka.Basketball.Simulator;
+namespace Basketball.Simulator;
 
 public sealed record GameTruth(string GameId, string HomeTeamId, string AwayTeamId, int HomePoints, int AwayPoints, int Events,
     IReadOnlyDictionary<string, int> PlayerPoints);

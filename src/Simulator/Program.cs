@@ -1,7 +1,7 @@
 // The simulator's command line: `run` plays a season through Kinesis against a node and checks the result.
 using System.CommandLine;
-using Akka.Basketball.Ingress.Kinesis;
-using Akka.Basketball.Simulator;
+using Basketball.Kinesis;
+using Basketball.Simulator;
 using Spectre.Console;
 
 var games = new Option<int>("--games") { Description = "games played at the same time", DefaultValueFactory = _ => 8 };
@@ -41,5 +41,5 @@ run.SetAction(async (result, cancellationToken) =>
     }
 });
 
-var root = new RootCommand("Akka.Basketball game simulator") { run };
+var root = new RootCommand("Basketball game simulator") { run };
 return await root.Parse(args).InvokeAsync();

@@ -1,8 +1,8 @@
 // Seeded, realistic games: registrations, ~200 made shots a game with a real shot mix, halftime, overtime
 // on a tie, a few corrections, completion. Same seed, same bytes.
-using Akka.Basketball.Shards.Events;
+using Basketball.Domain.Events;
 
-namespace Akka.Basketball.Simulator;
+namespace Basketball.Simulator;
 
 public sealed record SimulationOptions(int Games = 8, int Seed = 42, int PlaysPerGame = 200, double CorrectionRate = 0.01, int Teams = 8,
     int PlayersPerTeam = 10);

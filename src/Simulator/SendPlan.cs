@@ -1,9 +1,9 @@
 // The order records are sent in: registrations first, then the games interleaved as if they were played at
 // the same time (each game's own order kept), plus optional faults: malformed records and duplicate sends.
 using System.Text;
-using Akka.Basketball.Shards.Events;
+using Basketball.Domain.Events;
 
-namespace Akka.Basketball.Simulator;
+namespace Basketball.Simulator;
 
 /// <param name="ExpectedRejection">The reason code a malformed record must be dead-lettered with; null for a good one.</param>
 public sealed record SimulatedRecord(string PartitionKey, byte[] Data, EventEnvelope? Event, string? ExpectedRejection);

@@ -4,10 +4,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Akka.Basketball.Ingress.Kinesis;
+using Basketball.Kinesis;
 using Spectre.Console;
 
-namespace Akka.Basketball.Simulator;
+namespace Basketball.Simulator;
 
 /// <param name="Rate">Records per second; 0 = as fast as the producer goes.</param>
 public sealed record RunOptions(SimulationOptions Simulation, double Rate, int Malformed, int Duplicates, TimeSpan ConvergeTimeout);

@@ -1,7 +1,7 @@
 // SPEC §7 environment variables → the akka.hocon keys they override. The one place that mapping lives.
 using Akka.Configuration;
 
-namespace Akka.Basketball.Cluster.Configuration;
+namespace Basketball.Cluster.Configuration;
 
 public static class EnvironmentOverrides
 {

@@ -1,9 +1,9 @@
 // basketball.ingress → the consumer's options and the stream set-up.
-using Akka.Basketball.Ingress.Checkpoints;
-using Akka.Basketball.Ingress.Consumer;
 using Akka.Configuration;
+using Basketball.Ingress.Checkpoints;
+using Basketball.Ingress.Consumer;
 
-namespace Akka.Basketball.Cluster.Configuration;
+namespace Basketball.Cluster.Configuration;
 
 /// <param name="CreateStreams">null = "auto": create them when the Kinesis endpoint is local.</param>
 /// <param name="Readers">Reader workers in the cluster (each reads the Kinesis shards that hash to it).</param>

@@ -1,9 +1,9 @@
 // Builds a node's full Akka configuration: environment > akka.hocon > derived settings > library defaults.
-using Akka.Basketball.Shards.Serialization;
 using Akka.Configuration;
 using Akka.Persistence.Sql;
+using Basketball.Shards.Serialization;
 
-namespace Akka.Basketball.Cluster.Configuration;
+namespace Basketball.Cluster.Configuration;
 
 /// <param name="Environment">The variables the node was configured from (Kinesis reads its own from here too).</param>
 public sealed record NodeConfiguration(Config Akka, NodeSettings Settings, Func<string, string?> Environment)

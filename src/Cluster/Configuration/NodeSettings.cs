@@ -1,12 +1,12 @@
 // Everything a node needs to start, read from akka.hocon + environment.
 using System.Collections.Immutable;
-using Akka.Basketball.Ingress.Storage;
-using Akka.Basketball.Shards.Domain;
-using Akka.Basketball.Shards.Domain.Milestones;
-using Akka.Basketball.Shards.Entities;
 using Akka.Configuration;
+using Basketball.Domain;
+using Basketball.Domain.Milestones;
+using Basketball.Shards.Entities;
+using Basketball.Storage;
 
-namespace Akka.Basketball.Cluster.Configuration;
+namespace Basketball.Cluster.Configuration;
 
 public sealed record NodeSettings(
     string Hostname,

@@ -1,13 +1,13 @@
 // basketball.journal → Akka.Persistence.Sql connection settings for journal, snapshots and queries.
-using Akka.Basketball.Ingress.Storage;
 using Akka.Actor;
 using Akka.Actor.Setup;
 using Akka.Configuration;
 using Akka.Persistence.Sql.Config;
+using Basketball.Storage;
 using LinqToDB;
 using Microsoft.Data.Sqlite;
 
-namespace Akka.Basketball.Cluster.Configuration;
+namespace Basketball.Cluster.Configuration;
 
 public static class PersistenceConfiguration
 {

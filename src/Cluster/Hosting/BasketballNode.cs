@@ -1,20 +1,22 @@
 // The node as a list of what it runs. Program.cs and in-process tests both build it here.
 using System.Text.Json.Serialization;
-using Akka.Basketball.Cluster.Configuration;
-using Akka.Basketball.Cluster.Http;
-using Akka.Basketball.Cluster.Operations;
-using Akka.Basketball.Ingress.Checkpoints;
-using Akka.Basketball.Ingress.Consumer;
-using Akka.Basketball.Ingress.DeadLetters;
-using Akka.Basketball.Ingress.Hosting;
-using Akka.Basketball.Ingress.Kinesis;
-using Akka.Basketball.Ingress.League;
-using Akka.Basketball.Ingress.Milestones;
-using Akka.Basketball.Shards.Hosting;
 using Akka.Hosting;
+using Basketball.Cluster.Configuration;
+using Basketball.Cluster.Http;
+using Basketball.Cluster.Operations;
+using Basketball.Ingress.Checkpoints;
+using Basketball.Ingress.Consumer;
+using Basketball.Ingress.DeadLetters;
+using Basketball.Ingress.Hosting;
+using Basketball.Kinesis;
+using Basketball.Ops;
+using Basketball.ReadSide.Hosting;
+using Basketball.ReadSide.League;
+using Basketball.ReadSide.Milestones;
+using Basketball.Shards.Hosting;
 using Prometheus;
 
-namespace Akka.Basketball.Cluster.Hosting;
+namespace Basketball.Cluster.Hosting;
 
 public static class BasketballNode
 {

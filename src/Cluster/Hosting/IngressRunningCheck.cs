@@ -1,11 +1,11 @@
 // Readiness: the Kinesis ingress runs and its last shard listing succeeded.
 using Akka.Actor;
-using Akka.Basketball.Cluster.Http;
-using Akka.Basketball.Ingress.Consumer;
-using Akka.Basketball.Ingress.Hosting;
 using Akka.Hosting;
+using Basketball.Cluster.Http;
+using Basketball.Ingress.Consumer;
+using Basketball.Ingress.Hosting;
 
-namespace Akka.Basketball.Cluster.Hosting;
+namespace Basketball.Cluster.Hosting;
 
 public sealed class IngressRunningCheck(IRequiredActor<KinesisIngress> ingress) : IReadinessCheck
 {

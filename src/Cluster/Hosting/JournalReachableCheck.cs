@@ -1,8 +1,8 @@
 // Readiness: the SQL database behind journal, snapshots, checkpoints and dead letters answers.
-using Akka.Basketball.Cluster.Http;
-using Akka.Basketball.Ingress.Storage;
+using Basketball.Cluster.Http;
+using Basketball.Storage;
 
-namespace Akka.Basketball.Cluster.Hosting;
+namespace Basketball.Cluster.Hosting;
 
 public sealed class JournalReachableCheck(DatabaseTarget database) : IReadinessCheck
 {

@@ -2,13 +2,13 @@
 // the ingress writes, so every node answers the same.
 using System.Text.Json;
 using Akka.Actor;
-using Akka.Basketball.Ingress.Consumer;
-using Akka.Basketball.Ingress.DeadLetters;
-using Akka.Basketball.Ingress.Hosting;
 using Akka.Hosting;
-using Akka.Basketball.Ingress.Milestones;
+using Basketball.Ingress.Consumer;
+using Basketball.Ingress.DeadLetters;
+using Basketball.Ingress.Hosting;
+using Basketball.ReadSide.Milestones;
 
-namespace Akka.Basketball.Cluster.Http;
+namespace Basketball.Cluster.Http;
 
 public static class FeedEndpoints
 {

@@ -2,7 +2,7 @@
 using Akka.Actor;
 using Akka.Cluster;
 
-namespace Akka.Basketball.Cluster.Http;
+namespace Basketball.Cluster.Http;
 
 /// <summary>One readiness condition; features (journal, ingress) register theirs with DI.</summary>
 public interface IReadinessCheck

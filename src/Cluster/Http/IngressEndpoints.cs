@@ -1,10 +1,10 @@
 // POST /api/events (SPEC §8): validate each envelope with the same parser the consumer uses, put the valid
 // ones to Kinesis (partition key = aggregateId), answer what was accepted and why the rest was not.
 using System.Text.Json;
-using Akka.Basketball.Ingress.Kinesis;
-using Akka.Basketball.Shards.Events;
+using Basketball.Domain.Events;
+using Basketball.Kinesis;
 
-namespace Akka.Basketball.Cluster.Http;
+namespace Basketball.Cluster.Http;
 
 public static class IngressEndpoints
 {

@@ -1,12 +1,12 @@
 // GET endpoints for the projections (SPEC §5, §8): entities answer for games and players, the league tables
 // for standings and leaders.
 using Akka.Actor;
-using Akka.Basketball.Ingress.League;
-using Akka.Basketball.Shards.Entities;
-using Akka.Basketball.Shards.Hosting;
 using Akka.Hosting;
+using Basketball.ReadSide.League;
+using Basketball.Shards.Entities;
+using Basketball.Shards.Hosting;
 
-namespace Akka.Basketball.Cluster.Http;
+namespace Basketball.Cluster.Http;
 
 public static class QueryEndpoints
 {

@@ -5,9 +5,10 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Actor.Internal;
-using static Akka.Basketball.Cluster.Operations.OpsCatalog;
+using Basketball.Ops;
+using static Basketball.Ops.OpsCatalog;
 
-namespace Akka.Basketball.Cluster.Operations;
+namespace Basketball.Cluster.Operations;
 
 public sealed record SystemInfo(
     string Name,

@@ -4,9 +4,10 @@ using System.Text.Json.Serialization;
 using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Cluster;
-using static Akka.Basketball.Cluster.Operations.OpsCatalog;
+using Basketball.Ops;
+using static Basketball.Ops.OpsCatalog;
 
-namespace Akka.Basketball.Cluster.Operations;
+namespace Basketball.Cluster.Operations;
 
 public sealed record MemberView(string Address, IReadOnlyList<string> Roles, string Status, bool Unreachable, string AppVersion)
 {

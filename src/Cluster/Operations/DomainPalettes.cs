@@ -3,15 +3,16 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Akka.Actor;
-using Akka.Basketball.Ingress.DeadLetters;
-using Akka.Basketball.Ingress.Milestones;
-using Akka.Basketball.Shards.Domain.Games;
-using Akka.Basketball.Shards.Domain.Milestones;
-using Akka.Basketball.Shards.Domain.Players;
-using Akka.Basketball.Shards.Entities;
-using static Akka.Basketball.Cluster.Operations.OpsCatalog;
+using Basketball.Domain.Games;
+using Basketball.Domain.Milestones;
+using Basketball.Domain.Players;
+using Basketball.Ingress.DeadLetters;
+using Basketball.Ops;
+using Basketball.ReadSide.Milestones;
+using Basketball.Shards.Entities;
+using static Basketball.Ops.OpsCatalog;
 
-namespace Akka.Basketball.Cluster.Operations;
+namespace Basketball.Cluster.Operations;
 
 public static class DomainPalettes
 {

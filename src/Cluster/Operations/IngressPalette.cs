@@ -1,12 +1,13 @@
 // `ingress`: per Kinesis shard, who reads it, its checkpoint, lag and rate; and moving a shard's start position.
 using System.Text.Json.Serialization;
 using Akka.Actor;
-using Akka.Basketball.Ingress.Checkpoints;
-using Akka.Basketball.Ingress.Kinesis;
 using Akka.Cluster;
-using static Akka.Basketball.Cluster.Operations.OpsCatalog;
+using Basketball.Ingress.Checkpoints;
+using Basketball.Kinesis;
+using Basketball.Ops;
+using static Basketball.Ops.OpsCatalog;
 
-namespace Akka.Basketball.Cluster.Operations;
+namespace Basketball.Cluster.Operations;
 
 /// <param name="Owner">The node whose reader reads the shard now; else the last owner in the checkpoint table.</param>
 public sealed record ShardIngress(string ShardId, string? Owner, bool Reading, string? Checkpoint, bool ShardEnd, long? Epoch,

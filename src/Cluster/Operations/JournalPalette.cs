@@ -2,13 +2,14 @@
 // `journal replay` is described here but runs in the CLI, against the database, with no node needed.
 using System.Text.Json;
 using Akka.Actor;
-using Akka.Basketball.Cluster.Replay;
-using Akka.Basketball.Ingress.League;
-using Akka.Basketball.Ingress.Storage;
-using Akka.Basketball.Shards.Entities;
-using static Akka.Basketball.Cluster.Operations.OpsCatalog;
+using Basketball.Ops;
+using Basketball.ReadSide.League;
+using Basketball.Replay;
+using Basketball.Shards.Entities;
+using Basketball.Storage;
+using static Basketball.Ops.OpsCatalog;
 
-namespace Akka.Basketball.Cluster.Operations;
+namespace Basketball.Cluster.Operations;
 
 public sealed record VerifyReport(string PersistenceId, long Version, int Events, IReadOnlyList<string> Differences)
 {
@@ -22,15 +23,6 @@ public sealed record ProjectionsRebuilding(bool Rebuilding)
 {
     public IReadOnlyList<string> Lines() =>
         ["league projections dropped; rebuilding from the start of the journal (queries answer from the partial tables meanwhile)"];
-}
-
-public sealed record ReplayReport(string PersistenceId, long Version, int Events, object Projection)
-{
-    public IReadOnlyList<string> Lines() =>
-    [
-        $"{PersistenceId} replayed from the journal: {Events} events up to version {Version}",
-        .. JsonSerializer.Serialize(Projection, Projection.GetType(), OpsJson.Indented).Split('\n'),
-    ];
 }
 
 public static class JournalPalette

@@ -3,10 +3,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Akka.Actor;
-using Akka.Basketball.Ingress.Consumer;
 using Akka.Serialization;
+using Basketball.Ingress.Consumer;
+using Basketball.Ops;
 
-namespace Akka.Basketball.Cluster.Operations;
+namespace Basketball.Cluster.Operations;
 
 public sealed record NodeIngressQuery
 {

@@ -2,8 +2,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Basketball.Ops;
 
-namespace Akka.Basketball.Cluster.Operations;
+namespace Basketball.Cluster.Operations;
 
 public sealed class OpsDispatcher
 {

@@ -1,20 +1,22 @@
 // Wires the operator endpoint into the node: the per-node agent, its serializer, the palettes and the TCP server.
 using Akka.Actor;
-using Akka.Basketball.Cluster.Configuration;
-using Akka.Basketball.Ingress.Checkpoints;
-using Akka.Basketball.Ingress.Consumer;
-using Akka.Basketball.Ingress.DeadLetters;
-using Akka.Basketball.Ingress.Hosting;
-using Akka.Basketball.Ingress.Kinesis;
-using Akka.Basketball.Ingress.Milestones;
-using Akka.Basketball.Shards.Hosting;
 using Akka.Hosting;
+using Basketball.Cluster.Configuration;
+using Basketball.Ingress.Checkpoints;
+using Basketball.Ingress.Consumer;
+using Basketball.Ingress.DeadLetters;
+using Basketball.Ingress.Hosting;
+using Basketball.Kinesis;
+using Basketball.Ops;
+using Basketball.ReadSide.Hosting;
+using Basketball.ReadSide.Milestones;
+using Basketball.Shards.Hosting;
 
-namespace Akka.Basketball.Cluster.Operations;
+namespace Basketball.Cluster.Operations;
 
 public static class OpsHosting
 {
-    public const string TokenVariable = "BASKETBALL_OPS_TOKEN";
+    public const string TokenVariable = OpsToken.Variable;
 
     /// <exception cref="InvalidOperationException">BASKETBALL_OPS is not ip:port, or binds a non-loopback address without a token.</exception>
     public static OpsEndpoint Endpoint(NodeConfiguration configuration) =>

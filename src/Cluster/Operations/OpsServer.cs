@@ -3,8 +3,9 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Basketball.Ops;
 
-namespace Akka.Basketball.Cluster.Operations;
+namespace Basketball.Cluster.Operations;
 
 public sealed record OpsEndpoint(IPEndPoint Bind, string? Token)
 {

@@ -3,9 +3,10 @@
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
-using static Akka.Basketball.Cluster.Operations.OpsCatalog;
+using Basketball.Ops;
+using static Basketball.Ops.OpsCatalog;
 
-namespace Akka.Basketball.Cluster.Operations;
+namespace Basketball.Cluster.Operations;
 
 /// <param name="Error">Set when the region did not answer (then the counts are null).</param>
 public sealed record RegionStats(string Member, bool Coordinator, int? Shards, int? Entities, IReadOnlyList<string> FailedShards, string? Error);

@@ -1,6 +1,6 @@
 // Thrown when a checkpoint write carries a lease that is no longer current: another reader took the shard
 // (or an operator reset it) since. The stale reader must stop reading the shard at once.
-namespace Akka.Basketball.Ingress.Checkpoints;
+namespace Basketball.Ingress.Checkpoints;
 
 public sealed class CheckpointFencedException : Exception
 {

@@ -1,7 +1,7 @@
 // The checkpoint rule for one Kinesis shard (SPEC §4.3): the checkpoint may move to S only when every record
 // handed out with a sequence number ≤ S is durable (persisted by its entity, or stored as a dead letter).
 // Pure bookkeeping, no I/O, not thread-safe: one shard reader owns one instance.
-namespace Akka.Basketball.Ingress.Checkpoints;
+namespace Basketball.Ingress.Checkpoints;
 
 public sealed class CheckpointWatermark
 {

@@ -1,6 +1,6 @@
 // Durable, fenced Kinesis checkpoints: one row per (stream, shard) with the watermark, the SHARD_END marker,
 // and the owner + epoch that make sure only the current reader of a shard can move it.
-namespace Akka.Basketball.Ingress.Checkpoints;
+namespace Basketball.Ingress.Checkpoints;
 
 public interface ICheckpointStore
 {

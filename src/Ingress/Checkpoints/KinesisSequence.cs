@@ -1,8 +1,8 @@
 // Sequence-number helpers the checkpoint store needs beyond comparison: validation and the fixed-width SQL
 // sort key. Comparison itself lives in one place, Kinesis/SequenceNumber.cs ("9" < "10": big integers).
-using Akka.Basketball.Ingress.Kinesis;
+using Basketball.Kinesis;
 
-namespace Akka.Basketball.Ingress.Checkpoints;
+namespace Basketball.Ingress.Checkpoints;
 
 internal static class KinesisSequence
 {

@@ -1,6 +1,6 @@
 // One row of the checkpoint table as `ingress status` and the resharding rule (children wait for their
 // parents' SHARD_END) see it.
-namespace Akka.Basketball.Ingress.Checkpoints;
+namespace Basketball.Ingress.Checkpoints;
 
 /// <param name="Owner">The current lease holder; null when released or reset.</param>
 public sealed record ShardCheckpoint(

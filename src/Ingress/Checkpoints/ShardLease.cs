@@ -1,5 +1,5 @@
 // Ownership of one shard's checkpoint row, as taken by AcquireAsync: the fencing token for every later write.
-namespace Akka.Basketball.Ingress.Checkpoints;
+namespace Basketball.Ingress.Checkpoints;
 
 /// <param name="Owner">Who holds the shard (typically the node address plus a reader incarnation).</param>
 /// <param name="Epoch">Incremented by every acquire (and reset); a write carrying an older epoch is refused.</param>

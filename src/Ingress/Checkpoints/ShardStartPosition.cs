@@ -3,7 +3,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
-namespace Akka.Basketball.Ingress.Checkpoints;
+namespace Basketball.Ingress.Checkpoints;
 
 public enum ShardStartKind
 {

@@ -2,9 +2,9 @@
 // fencing (owner + epoch) and "never backwards" hold even when two nodes race for a shard.
 using System.Data;
 using System.Data.Common;
-using Akka.Basketball.Ingress.Storage;
+using Basketball.Storage;
 
-namespace Akka.Basketball.Ingress.Checkpoints;
+namespace Basketball.Ingress.Checkpoints;
 
 public sealed class SqlCheckpointStore : ICheckpointStore
 {

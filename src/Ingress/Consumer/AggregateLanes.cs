@@ -1,8 +1,8 @@
 // One shard's deliveries, several batches at once: a delivery waits only for the previous delivery of its own
 // aggregate (a per-key gate), never for the slowest aggregate of an earlier batch.
-using Akka.Basketball.Shards.Events;
+using Basketball.Domain.Events;
 
-namespace Akka.Basketball.Ingress.Consumer;
+namespace Basketball.Ingress.Consumer;
 
 /// <summary>
 /// Keeps each aggregate's deliveries in the order they were enqueued while different aggregates, of the same

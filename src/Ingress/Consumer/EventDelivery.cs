@@ -1,12 +1,12 @@
 // Delivers one aggregate's events to its sharded entity and waits for the durable answer, retrying
 // timeouts with the same eventIds (the entity deduplicates, so a retry never applies anything twice).
 using Akka.Actor;
-using Akka.Basketball.Shards.Domain;
-using Akka.Basketball.Shards.Entities;
-using Akka.Basketball.Shards.Events;
+using Basketball.Domain;
+using Basketball.Domain.Events;
+using Basketball.Shards.Entities;
 using Microsoft.Extensions.Logging;
 
-namespace Akka.Basketball.Ingress.Consumer;
+namespace Basketball.Ingress.Consumer;
 
 public sealed class EventDelivery(IActorRef games, IActorRef players, IngressOptions options, ILogger logger)
 {

@@ -1,7 +1,7 @@
 // Where the consumer puts records it could not apply (DeadLetterStore in production).
-using Akka.Basketball.Ingress.DeadLetters;
+using Basketball.Ingress.DeadLetters;
 
-namespace Akka.Basketball.Ingress.Consumer;
+namespace Basketball.Ingress.Consumer;
 
 public interface IDeadLetterSink
 {

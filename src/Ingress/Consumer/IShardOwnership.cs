@@ -1,5 +1,5 @@
 // Which Kinesis shards a reader worker reads (StableShardOwnership: by a hash every process agrees on).
-namespace Akka.Basketball.Ingress.Consumer;
+namespace Basketball.Ingress.Consumer;
 
 public interface IShardOwnership
 {

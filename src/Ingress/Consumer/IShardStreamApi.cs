@@ -1,6 +1,6 @@
 // The slice of Kinesis a shard reader needs. KinesisShardStreamApi implements it over KinesisClient;
 // tests may wrap it to inject faults that kinesalite cannot produce.
-namespace Akka.Basketball.Ingress.Consumer;
+namespace Basketball.Ingress.Consumer;
 
 public sealed record KinesisShard(string ShardId, string? ParentShardId, string? AdjacentParentShardId, bool IsOpen)
 {

@@ -3,11 +3,11 @@
 // readable only once every parent has a SHARD_END checkpoint or has left the stream, so per-aggregate
 // order survives resharding.
 using Akka.Actor;
-using Akka.Basketball.Ingress.Checkpoints;
 using Akka.Event;
+using Basketball.Ingress.Checkpoints;
 using Microsoft.Extensions.Logging;
 
-namespace Akka.Basketball.Ingress.Consumer;
+namespace Basketball.Ingress.Consumer;
 
 public sealed class IngressCoordinator : ReceiveActor, IWithTimers
 {

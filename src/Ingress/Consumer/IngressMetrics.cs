@@ -1,9 +1,9 @@
 // Prometheus series of the ingress (SPEC §8): records read, events applied, duplicates, dead letters by
 // reason, per-shard lag. Updated once per batch, never per record.
-using Akka.Basketball.Ingress.DeadLetters;
+using Basketball.Ingress.DeadLetters;
 using Prometheus;
 
-namespace Akka.Basketball.Ingress.Consumer;
+namespace Basketball.Ingress.Consumer;
 
 public sealed class IngressMetrics
 {

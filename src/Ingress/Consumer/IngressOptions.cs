@@ -1,7 +1,7 @@
 // Settings of the Kinesis consumer, from `basketball.ingress` in akka.hocon (the one place their defaults live).
-using Akka.Basketball.Ingress.Checkpoints;
+using Basketball.Ingress.Checkpoints;
 
-namespace Akka.Basketball.Ingress.Consumer;
+namespace Basketball.Ingress.Consumer;
 
 /// <param name="StreamName">Input stream (BASKETBALL_STREAM).</param>
 /// <param name="InitialPosition">Where a shard without checkpoint starts.</param>

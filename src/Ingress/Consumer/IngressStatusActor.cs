@@ -2,7 +2,7 @@
 // and drains the local readers on shutdown.
 using Akka.Actor;
 
-namespace Akka.Basketball.Ingress.Consumer;
+namespace Basketball.Ingress.Consumer;
 
 public sealed class IngressStatusActor : ReceiveActor, IWithTimers
 {

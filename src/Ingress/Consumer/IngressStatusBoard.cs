@@ -3,7 +3,7 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
 
-namespace Akka.Basketball.Ingress.Consumer;
+namespace Basketball.Ingress.Consumer;
 
 public sealed class IngressStatusBoard
 {

@@ -1,7 +1,7 @@
 // IShardStreamApi over the project's KinesisClient.
-using Akka.Basketball.Ingress.Kinesis;
+using Basketball.Kinesis;
 
-namespace Akka.Basketball.Ingress.Consumer;
+namespace Basketball.Ingress.Consumer;
 
 public sealed class KinesisShardStreamApi(KinesisClient client, string streamName) : IShardStreamApi
 {

@@ -1,11 +1,11 @@
 // Turns one GetRecords batch into durable effects: parse every record, deliver each aggregate's events in
 // sequence order (different aggregates in parallel, bounded), store the dead letters, and only then report
 // the batch as done — the checkpoint may pass a record only once its effect is durable.
-using Akka.Basketball.Ingress.DeadLetters;
-using Akka.Basketball.Shards.Domain;
-using Akka.Basketball.Shards.Events;
+using Basketball.Domain;
+using Basketball.Domain.Events;
+using Basketball.Ingress.DeadLetters;
 
-namespace Akka.Basketball.Ingress.Consumer;
+namespace Basketball.Ingress.Consumer;
 
 public sealed record BatchOutcome(string ShardId, string? LastSequenceNumber, bool ShardEnd, int Records, int Applied, int Duplicates, int DeadLetters);
 

@@ -1,7 +1,7 @@
 // Where a shard reader starts: after its checkpoint, or at a configured position when it has none.
-using Akka.Basketball.Ingress.Checkpoints;
+using Basketball.Ingress.Checkpoints;
 
-namespace Akka.Basketball.Ingress.Consumer;
+namespace Basketball.Ingress.Consumer;
 
 public enum ShardPositionKind
 {

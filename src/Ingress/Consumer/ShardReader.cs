@@ -1,13 +1,13 @@
 // Reads one Kinesis shard for as long as this node holds its lease: stream of batches → entities →
 // dead letters, and a fenced checkpoint that only ever covers durable records.
 using Akka.Actor;
-using Akka.Basketball.Ingress.Checkpoints;
 using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using Basketball.Ingress.Checkpoints;
 using Microsoft.Extensions.Logging;
 
-namespace Akka.Basketball.Ingress.Consumer;
+namespace Basketball.Ingress.Consumer;
 
 public sealed class ShardReader : ReceiveActor, IWithTimers
 {

@@ -4,7 +4,7 @@ using Akka.Streams.Dsl;
 using Akka.Util;
 using Microsoft.Extensions.Logging;
 
-namespace Akka.Basketball.Ingress.Consumer;
+namespace Basketball.Ingress.Consumer;
 
 public static class ShardRecordSource
 {

@@ -1,5 +1,5 @@
 // Live facts about one shard reader, read by `ingress status`, /metrics and the simulator's progress line.
-namespace Akka.Basketball.Ingress.Consumer;
+namespace Basketball.Ingress.Consumer;
 
 public sealed class ShardStatus(string shardId)
 {

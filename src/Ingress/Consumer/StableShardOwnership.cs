@@ -2,7 +2,7 @@
 // shard without talking to each other.
 using System.Globalization;
 
-namespace Akka.Basketball.Ingress.Consumer;
+namespace Basketball.Ingress.Consumer;
 
 public sealed class StableShardOwnership(int worker, int workers) : IShardOwnership
 {

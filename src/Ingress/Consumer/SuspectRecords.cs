@@ -1,9 +1,9 @@
 // A shard's records that failed its reader more than once. A failed batch is read again by the next reader;
 // records that fail it every time would hold the shard for ever, so after IngressOptions.MaxBatchFailures
 // failures over the same records the next reader isolates them (RecordBatchProcessor), and the stream goes on.
-using Akka.Basketball.Ingress.Kinesis;
+using Basketball.Kinesis;
 
-namespace Akka.Basketball.Ingress.Consumer;
+namespace Basketball.Ingress.Consumer;
 
 /// <summary>The sequence numbers from <paramref name="First"/> to <paramref name="Last"/>, both included.</summary>
 public sealed record SequenceRange(string First, string Last)

@@ -2,7 +2,7 @@
 // Serializes as the GET /api/deadletters item of SPEC §8; Data is written as base64 by System.Text.Json.
 using System.Text.Json.Serialization;
 
-namespace Akka.Basketball.Ingress.DeadLetters;
+namespace Basketball.Ingress.DeadLetters;
 
 /// <param name="Reason">A SPEC §4.4 reason code, e.g. <c>malformed_json</c>.</param>
 /// <param name="ShardId">Null for records that never came from a Kinesis shard.</param>

@@ -3,11 +3,11 @@
 // the same Kinesis record again after a crash keeps the first row.
 using System.Data;
 using System.Data.Common;
-using Akka.Basketball.Ingress.Storage;
+using Basketball.Storage;
 
-namespace Akka.Basketball.Ingress.DeadLetters;
+namespace Basketball.Ingress.DeadLetters;
 
-public sealed class DeadLetterStore : Akka.Basketball.Ingress.Consumer.IDeadLetterSink
+public sealed class DeadLetterStore : Basketball.Ingress.Consumer.IDeadLetterSink
 {
     public const string TableName = "dead_letters";
 

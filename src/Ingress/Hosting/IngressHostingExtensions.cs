@@ -1,16 +1,17 @@
 // Akka.Hosting composition of the Kinesis consumer: `Workers` reader workers (IngressCoordinators) spread over
 // the cluster by a ShardedDaemonProcess, each reading the Kinesis shards that hash to it; a per-node status
 // actor for `ingress status` and readiness; a drain of the local readers on shutdown.
+using Akka;
 using Akka.Actor;
-using Akka.Basketball.Ingress.Checkpoints;
-using Akka.Basketball.Ingress.Consumer;
-using Akka.Basketball.Ingress.Kinesis;
-using Akka.Basketball.Shards.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
+using Basketball.Ingress.Checkpoints;
+using Basketball.Ingress.Consumer;
+using Basketball.Kinesis;
+using Basketball.Shards.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Akka.Basketball.Ingress.Hosting;
+namespace Basketball.Ingress.Hosting;
 
 /// <summary>Registry key of this node's IngressStatusActor (answers GetIngressStatus, DrainAll).</summary>
 public sealed class KinesisIngress;
@@ -44,7 +45,7 @@ public static class IngressHostingExtensions
     public static AkkaConfigurationBuilder WithKinesisIngress(this AkkaConfigurationBuilder builder, KinesisIngressSetup setup) =>
         builder.WithActors((system, registry) =>
         {
-            var logger = setup.LoggerFactory.CreateLogger("Akka.Basketball.Ingress");
+            var logger = setup.LoggerFactory.CreateLogger("Basketball.Ingress");
             if (setup.CreateStreams)
                 _ = CreateStreamsAsync(setup, logger);
 

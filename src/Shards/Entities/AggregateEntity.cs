@@ -3,13 +3,13 @@
 // snapshot every N events with older snapshots deleted. Game and Player say only what differs.
 using System.Diagnostics;
 using Akka.Actor;
-using Akka.Basketball.Shards.Domain;
-using Akka.Basketball.Shards.Events;
 using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
+using Basketball.Domain;
+using Basketball.Domain.Events;
 
-namespace Akka.Basketball.Shards.Entities;
+namespace Basketball.Shards.Entities;
 
 /// <remarks>
 /// A PersistentActor with a switch per message, not a ReceivePersistentActor: the receive builders and a

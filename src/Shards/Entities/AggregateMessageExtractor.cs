@@ -1,7 +1,7 @@
 // Routes every IWithAggregateId message to the entity named by its aggregate id.
 using Akka.Cluster.Sharding;
 
-namespace Akka.Basketball.Shards.Entities;
+namespace Basketball.Shards.Entities;
 
 /// <summary>
 /// 100 shards: about 10 × the largest cluster we plan for (ten nodes), so shards rebalance in small steps

@@ -1,5 +1,5 @@
 // Timings of the entity actors (not domain rules), from `basketball.entities` in akka.hocon.
-namespace Akka.Basketball.Shards.Entities;
+namespace Basketball.Shards.Entities;
 
 /// <param name="PassivateAfter">An entity idle this long stops (a Game only once every player line is acknowledged).</param>
 /// <param name="RedeliverEvery">How often a Game resends player lines that were not acknowledged.</param>

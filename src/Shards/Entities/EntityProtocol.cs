@@ -1,10 +1,10 @@
 // The messages the ingress, the HTTP API and other entities exchange with Game and Player entities.
-using Akka.Basketball.Shards.Domain;
-using Akka.Basketball.Shards.Domain.Games;
-using Akka.Basketball.Shards.Domain.Players;
-using Akka.Basketball.Shards.Events;
+using Basketball.Domain;
+using Basketball.Domain.Events;
+using Basketball.Domain.Games;
+using Basketball.Domain.Players;
 
-namespace Akka.Basketball.Shards.Entities;
+namespace Basketball.Shards.Entities;
 
 /// <summary>
 /// Events of ONE aggregate, in Kinesis sequence order. The entity decides them in order, persists the

@@ -1,7 +1,7 @@
 // Timer messages of the entities. They must not keep an idle entity alive.
 using Akka.Actor;
 
-namespace Akka.Basketball.Shards.Entities;
+namespace Basketball.Shards.Entities;
 
 /// <summary>Game entity: resend player lines that no Player has acknowledged yet.</summary>
 internal sealed class RedeliverPlayerLines : INotInfluenceReceiveTimeout

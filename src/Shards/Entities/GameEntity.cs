@@ -1,11 +1,11 @@
 // The persistent Game entity: GameState behind AggregateEntity, plus reliable delivery of player lines.
 using Akka.Actor;
-using Akka.Basketball.Shards.Domain;
-using Akka.Basketball.Shards.Domain.Games;
-using Akka.Basketball.Shards.Events;
 using Akka.Persistence;
+using Basketball.Domain;
+using Basketball.Domain.Events;
+using Basketball.Domain.Games;
 
-namespace Akka.Basketball.Shards.Entities;
+namespace Basketball.Shards.Entities;
 
 public sealed class GameEntity : AggregateEntity<GameState, IGameJournalEvent>, IWithTimers
 {

@@ -1,6 +1,6 @@
 // Marker for every message that may cross the network between nodes: bound to BasketballSerializer,
 // so nothing in this system travels through Akka's default Newtonsoft serializer.
-namespace Akka.Basketball.Shards.Entities;
+namespace Basketball.Shards.Entities;
 
 public interface IBasketballMessage;
 

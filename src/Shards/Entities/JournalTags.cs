@@ -1,10 +1,10 @@
 // Tags written with journal events, read by the league projections and the milestone publisher
 // through Akka.Persistence.Query's EventsByTag.
 using System.Collections.Immutable;
-using Akka.Basketball.Shards.Domain.Milestones;
 using Akka.Persistence.Journal;
+using Basketball.Domain.Milestones;
 
-namespace Akka.Basketball.Shards.Entities;
+namespace Basketball.Shards.Entities;
 
 public static class JournalTags
 {

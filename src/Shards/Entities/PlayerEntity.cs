@@ -1,12 +1,12 @@
 // The persistent Player entity: PlayerState behind AggregateEntity; registrations and team changes from the
 // stream, and the per-game lines that Game entities deliver.
 using Akka.Actor;
-using Akka.Basketball.Shards.Domain;
-using Akka.Basketball.Shards.Domain.Players;
-using Akka.Basketball.Shards.Events;
 using Akka.Persistence;
+using Basketball.Domain;
+using Basketball.Domain.Events;
+using Basketball.Domain.Players;
 
-namespace Akka.Basketball.Shards.Entities;
+namespace Basketball.Shards.Entities;
 
 public sealed class PlayerEntity : AggregateEntity<PlayerState, IPlayerJournalEvent>
 {

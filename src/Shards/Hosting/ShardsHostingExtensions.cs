@@ -1,12 +1,12 @@
 // Akka.Hosting composition of the two sharded entity types and of the serializer they persist with.
-using Akka.Basketball.Shards.Domain;
-using Akka.Basketball.Shards.Entities;
-using Akka.Basketball.Shards.Serialization;
 using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
+using Basketball.Domain;
+using Basketball.Shards.Entities;
+using Basketball.Shards.Serialization;
 
-namespace Akka.Basketball.Shards.Hosting;
+namespace Basketball.Shards.Hosting;
 
 /// <summary>Registry key of the Game shard region.</summary>
 public sealed class GameRegion;

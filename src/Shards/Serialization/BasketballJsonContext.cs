@@ -1,10 +1,10 @@
 // Source-generated System.Text.Json metadata for everything the serializer writes: no reflection at run time.
 using System.Text.Json.Serialization;
-using Akka.Basketball.Shards.Domain.Games;
-using Akka.Basketball.Shards.Domain.Players;
-using Akka.Basketball.Shards.Entities;
+using Basketball.Domain.Games;
+using Basketball.Domain.Players;
+using Basketball.Shards.Entities;
 
-namespace Akka.Basketball.Shards.Serialization;
+namespace Basketball.Shards.Serialization;
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,

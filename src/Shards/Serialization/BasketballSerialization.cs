@@ -1,25 +1,30 @@
-// HOCON that binds this system's persisted and remote types to BasketballSerializer.
+// HOCON that binds this system's persisted and remote types to BasketballSerializer. The names come from the
+// types themselves, so a type that moves to another namespace or assembly stays bound.
 using Akka.Configuration;
+using Basketball.Domain.Games;
+using Basketball.Domain.Players;
+using Basketball.Shards.Entities;
 
-namespace Akka.Basketball.Shards.Serialization;
+namespace Basketball.Shards.Serialization;
 
 public static class BasketballSerialization
 {
-    private const string Assembly = "Akka.Basketball.Shards";
-
     public static Config Config { get; } = ConfigurationFactory.ParseString($$"""
         akka.actor {
-          serializers.basketball = "Akka.Basketball.Shards.Serialization.BasketballSerializer, {{Assembly}}"
+          serializers.basketball = "{{Name<BasketballSerializer>()}}"
           serialization-bindings {
-            "Akka.Basketball.Shards.Domain.Games.IGameJournalEvent, {{Assembly}}" = basketball
-            "Akka.Basketball.Shards.Domain.Players.IPlayerJournalEvent, {{Assembly}}" = basketball
-            "Akka.Basketball.Shards.Domain.Games.GameState, {{Assembly}}" = basketball
-            "Akka.Basketball.Shards.Domain.Players.PlayerState, {{Assembly}}" = basketball
-            "Akka.Basketball.Shards.Entities.IBasketballMessage, {{Assembly}}" = basketball
+            "{{Name<IGameJournalEvent>()}}" = basketball
+            "{{Name<IPlayerJournalEvent>()}}" = basketball
+            "{{Name<GameState>()}}" = basketball
+            "{{Name<PlayerState>()}}" = basketball
+            "{{Name<IBasketballMessage>()}}" = basketball
           }
           serialization-identifiers {
-            "Akka.Basketball.Shards.Serialization.BasketballSerializer, {{Assembly}}" = {{BasketballSerializer.SerializerId}}
+            "{{Name<BasketballSerializer>()}}" = {{BasketballSerializer.SerializerId}}
           }
         }
         """);
+
+    /// <summary>"Namespace.Type, Assembly": the form Akka's serialization settings resolve.</summary>
+    private static string Name<T>() => $"{typeof(T).FullName}, {typeof(T).Assembly.GetName().Name}";
 }

@@ -5,12 +5,12 @@ using System.Runtime.Serialization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Akka.Actor;
-using Akka.Basketball.Shards.Domain.Games;
-using Akka.Basketball.Shards.Domain.Players;
-using Akka.Basketball.Shards.Entities;
 using Akka.Serialization;
+using Basketball.Domain.Games;
+using Basketball.Domain.Players;
+using Basketball.Shards.Entities;
 
-namespace Akka.Basketball.Shards.Serialization;
+namespace Basketball.Shards.Serialization;
 
 public sealed class BasketballSerializer : SerializerWithStringManifest
 {

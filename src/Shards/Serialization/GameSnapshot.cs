@@ -2,13 +2,13 @@
 // builders instead of one immutable add per event. GameStateV1 reads the snapshots written before it (gs1).
 using System.Collections.Immutable;
 using System.Text.Json.Serialization;
-using Akka.Basketball.Shards.Domain;
-using Akka.Basketball.Shards.Domain.Games;
-using Akka.Basketball.Shards.Domain.Milestones;
-using Akka.Basketball.Shards.Domain.Players;
-using Akka.Basketball.Shards.Events;
+using Basketball.Domain;
+using Basketball.Domain.Events;
+using Basketball.Domain.Games;
+using Basketball.Domain.Milestones;
+using Basketball.Domain.Players;
 
-namespace Akka.Basketball.Shards.Serialization;
+namespace Basketball.Shards.Serialization;
 
 /// <summary>
 /// The plays of a snapshot by column: a long game has thousands, and parsing the snapshot is most of a recovery

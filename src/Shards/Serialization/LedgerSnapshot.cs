@@ -1,8 +1,8 @@
 // How a snapshot stores a milestone ledger: the JSON that gs1, gs2 and ps1 have always held, so that the
 // in-memory ledger can change shape without a new snapshot manifest.
-using Akka.Basketball.Shards.Domain.Milestones;
+using Basketball.Domain.Milestones;
 
-namespace Akka.Basketball.Shards.Serialization;
+namespace Basketball.Shards.Serialization;
 
 /// <param name="Entries">Key "rule|subject|threshold" (MilestoneLedger.KeyOf) → entry, in key order.</param>
 internal sealed record LedgerSnapshot(Dictionary<string, LedgerEntrySnapshot>? Entries)

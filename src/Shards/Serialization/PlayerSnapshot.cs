@@ -1,11 +1,11 @@
 // What a Player snapshot stores (manifest ps2): the compact state as it is, one small object per game.
 // PlayerStateV1 reads the snapshots written before it (ps1: the PlayerState record as it was).
 using System.Collections.Immutable;
-using Akka.Basketball.Shards.Domain;
-using Akka.Basketball.Shards.Domain.Players;
-using Akka.Basketball.Shards.Events;
+using Basketball.Domain;
+using Basketball.Domain.Events;
+using Basketball.Domain.Players;
 
-namespace Akka.Basketball.Shards.Serialization;
+namespace Basketball.Shards.Serialization;
 
 /// <param name="Games">In the order the games' first lines arrived (CareerHigh depends on it).</param>
 internal sealed record PlayerSnapshot(

@@ -1,0 +1,129 @@
+// Keeps the league tables up to date: two resumable journal readers (tags `game` and `player-line`), each
+// applying batches with their offset in one transaction. A cluster singleton: one node writes the tables,
+// every node answers from them.
+using Akka.Actor;
+using Akka.Persistence.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Basketball.Domain.Games;
+using Basketball.Domain.Players;
+using Basketball.Shards.Entities;
+using Microsoft.Extensions.Logging;
+
+namespace Basketball.ReadSide.League;
+
+public sealed class LeagueProjector : ReceiveActor, IWithUnboundedStash
+{
+    private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(200);
+    private readonly LeagueStore _store;
+    private readonly string _readJournalPluginId;
+    private readonly ILogger _logger;
+    private readonly List<(UniqueKillSwitch Stop, Task Completion)> _streams = [];
+
+    public LeagueProjector(LeagueStore store, string readJournalPluginId, ILogger logger)
+    {
+        _store = store;
+        _readJournalPluginId = readJournalPluginId;
+        _logger = logger;
+        Receive<RebuildLeagueProjections>(_ => Rebuild());
+    }
+
+    public static Props PropsFor(LeagueStore store, string readJournalPluginId, ILogger logger) =>
+        Props.Create(() => new LeagueProjector(store, readJournalPluginId, logger));
+
+    protected override void PreStart() => StartReaders();
+
+    /// <summary>
+    /// Stop both readers, wait until their last batch is written, empty the tables and offsets, start again
+    /// from the beginning of the journal. Queries answer from the partly rebuilt tables meanwhile.
+    /// </summary>
+    private void Rebuild()
+    {
+        var requester = Sender;
+        var running = _streams.ToList();
+        _streams.Clear();
+        foreach (var (stop, _) in running)
+            stop.Shutdown();
+        Task.WhenAll(running.Select(r => r.Completion.ContinueWith(_ => { }, TaskContinuationOptions.ExecuteSynchronously)))
+            .ContinueWith(_ => _store.ResetAsync()).Unwrap()
+            .PipeTo(Self, success: () => new Reset(requester), failure: ex => new Status.Failure(ex));
+        BecomeStacked(message =>
+        {
+            switch (message)
+            {
+                case Reset reset:
+                    UnbecomeStacked();
+                    StartReaders();
+                    _logger.LogInformation("League projections dropped; rebuilding from the start of the journal");
+                    reset.Requester.Tell(LeagueProjectionsRebuilding.Instance);
+                    Stash.UnstashAll();
+                    return true;
+                case Status.Failure failure:
+                    UnbecomeStacked();
+                    StartReaders();
+                    requester.Tell(failure);
+                    return true;
+                default:
+                    Stash.Stash();
+                    return true;
+            }
+        });
+    }
+
+    private void StartReaders()
+    {
+        var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<IEventsByTagQuery>(_readJournalPluginId);
+        var materializer = Context.System.Materializer();
+        _streams.Add(Run(journal, JournalTags.Game, LeagueStore.GamesReader, async batch =>
+        {
+            var games = batch.Select(e => e.Event).OfType<GameEventApplied>().ToList();
+            await _store.ApplyGamesAsync(games, Offset(batch[^1]));
+        }, materializer));
+        _streams.Add(Run(journal, JournalTags.PlayerLine, LeagueStore.PlayersReader, async batch =>
+        {
+            var lines = batch.Where(e => e.Event is PlayerGameLineApplied).Select(e => (((PlayerGameLineApplied)e.Event).Line, Offset(e))).ToList();
+            await _store.ApplyPlayerLinesAsync(lines, Offset(batch[^1]));
+        }, materializer));
+    }
+
+    protected override void PostStop()
+    {
+        foreach (var (stop, _) in _streams)
+            stop.Shutdown();
+    }
+
+    private (UniqueKillSwitch, Task) Run(IEventsByTagQuery journal, string tag, string reader, Func<IReadOnlyList<EventEnvelope>, Task> apply,
+        IMaterializer materializer) =>
+        // After any failure (database busy or down) the reader starts again from its stored offset, with backoff.
+        RestartSource.OnFailuresWithBackoff(
+                () => Source.FromTask(_store.OffsetAsync(reader))
+                    .ConcatMany(offset => journal.EventsByTag(tag, Akka.Persistence.Query.Offset.Sequence(offset)))
+                    .GroupedWithin(1000, BatchWindow)
+                    .SelectAsync(1, async envelopes =>
+                    {
+                        var batch = envelopes.ToList();
+                        await apply(batch);
+                        return batch.Count;
+                    }),
+                RestartSettings.Create(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2))
+            .ViaMaterialized(KillSwitches.Single<int>(), Keep.Right)
+            .ToMaterialized(Sink.ForEach<int>(count => _logger.LogDebug("League projection {Reader}: {Count} events applied", reader, count)), Keep.Both)
+            .Run(materializer);
+
+    private sealed record Reset(IActorRef Requester);
+
+    public IStash Stash { get; set; } = null!;
+
+    private static long Offset(EventEnvelope envelope) => ((Sequence)envelope.Offset).Value;
+}
+
+/// <summary>Drop and rebuild the league tables (`journal rebuild-projections`); answered when the rebuild has started.</summary>
+public sealed record RebuildLeagueProjections
+{
+    public static readonly RebuildLeagueProjections Instance = new();
+}
+
+public sealed record LeagueProjectionsRebuilding
+{
+    public static readonly LeagueProjectionsRebuilding Instance = new();
+}

@@ -1,0 +1,88 @@
+// Publishes persisted milestones (SPEC §6): reads the journal's `milestone` tag from a stored offset, puts
+// each milestone to the output stream, then records it and the offset. At-least-once: a crash between the
+// put and the record repeats the put, and consumers recognise the repeat by milestoneId. Runs as a cluster
+// singleton, so one node publishes.
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Persistence.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Basketball.Domain.Games;
+using Basketball.Domain.Milestones;
+using Basketball.Domain.Players;
+using Basketball.Kinesis;
+using Basketball.Shards.Entities;
+using Microsoft.Extensions.Logging;
+
+namespace Basketball.ReadSide.Milestones;
+
+public sealed class MilestonePublisher : ReceiveActor
+{
+    public const string ReaderName = "milestone-publisher";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly MilestoneStore _store;
+    private readonly KinesisProducer? _producer;
+    private readonly string _readJournalPluginId;
+    private readonly ILogger _logger;
+    private UniqueKillSwitch? _killSwitch;
+
+    /// <param name="producer">null: record only (no output stream configured).</param>
+    public MilestonePublisher(MilestoneStore store, KinesisProducer? producer, string readJournalPluginId, ILogger logger)
+    {
+        _store = store;
+        _producer = producer;
+        _readJournalPluginId = readJournalPluginId;
+        _logger = logger;
+        ReceiveAny(_ => { });
+    }
+
+    public static Props PropsFor(MilestoneStore store, KinesisProducer? producer, string readJournalPluginId, ILogger logger) =>
+        Props.Create(() => new MilestonePublisher(store, producer, readJournalPluginId, logger));
+
+    protected override void PreStart()
+    {
+        var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<IEventsByTagQuery>(_readJournalPluginId);
+        // The whole pipeline restarts from the stored offset after any failure (database or Kinesis down),
+        // with backoff; what was put but not recorded is put again.
+        _killSwitch = RestartSource.OnFailuresWithBackoff(
+                () => Source.FromTask(_store.OffsetAsync(ReaderName))
+                    .ConcatMany(offset => journal.EventsByTag(JournalTags.Milestone, Offset.Sequence(offset)))
+                    .GroupedWithin(500, TimeSpan.FromMilliseconds(100))
+                    .SelectAsync(1, PublishAsync),
+                RestartSettings.Create(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2))
+            .ViaMaterialized(KillSwitches.Single<long>(), Keep.Right)
+            .To(Sink.Ignore<long>())
+            .Run(Context.System.Materializer());
+    }
+
+    protected override void PostStop() => _killSwitch?.Shutdown();
+
+    private async Task<long> PublishAsync(IEnumerable<EventEnvelope> envelopes)
+    {
+        var batch = envelopes.ToList();
+        var milestones = batch.SelectMany(e => MilestonesOf(e.Event)).ToList();
+        var offset = ((Sequence)batch[^1].Offset).Value;
+        if (_producer is not null && milestones.Count > 0)
+        {
+            var records = milestones
+                .Select(m => (m.AggregateId, (ReadOnlyMemory<byte>)JsonSerializer.SerializeToUtf8Bytes(m, Json)))
+                .ToList();
+            var result = await _producer.PutAsync(records);
+            var failed = result.Records.Count(r => !r.Succeeded);
+            if (failed > 0)
+                throw new InvalidOperationException($"{failed} of {records.Count} milestones were not accepted by the output stream");
+        }
+        await _store.AppendAsync(milestones, ReaderName, offset);
+        if (milestones.Count > 0)
+            _logger.LogDebug("Published {Count} milestones up to journal offset {Offset}", milestones.Count, offset);
+        return offset;
+    }
+
+    internal static IEnumerable<Milestone> MilestonesOf(object evt) => evt switch
+    {
+        GameEventApplied applied => applied.Milestones,
+        PlayerGameLineApplied line => line.Milestones,
+        _ => [],
+    };
+}

@@ -1,8 +1,0 @@
-// The test collection that shares one kinesalite process in this test project.
-namespace Akka.Basketball.Cluster.Tests;
-
-[CollectionDefinition(Name)]
-public sealed class KinesaliteCollection : ICollectionFixture<KinesaliteFixture>
-{
-    public const string Name = "kinesalite";
-}

@@ -1,0 +1,99 @@
+using Basketball.Domain.Events;
+using Basketball.Kinesis;
+using Basketball.Simulator;
+using Spectre.Console;
+using Spectre.Console.Testing;
+
+namespace Basketball.Cluster.Tests.Simulator;
+
+public class SimulatorTests
+{
+    [Fact]
+    public void The_same_seed_plays_the_same_season_to_the_byte()
+    {
+        var options = new SimulationOptions(Games: 5, Seed: 9);
+        var first = SendPlan.Create(SeasonGenerator.Generate(options), 9, malformed: 6, duplicates: 5);
+        var second = SendPlan.Create(SeasonGenerator.Generate(options), 9, malformed: 6, duplicates: 5);
+        first.Select(r => Convert.ToBase64String(r.Data)).Should().Equal(second.Select(r => Convert.ToBase64String(r.Data)));
+        SendPlan.Create(SeasonGenerator.Generate(options with { Seed = 10 }), 10).Select(r => Convert.ToBase64String(r.Data))
+            .Should().NotEqual(first.Select(r => Convert.ToBase64String(r.Data)));
+    }
+
+    [Fact]
+    public void Every_record_parses_as_intended_and_games_are_realistic()
+    {
+        var season = SeasonGenerator.Generate(new SimulationOptions(Games: 20, Seed: 3));
+        var plan = SendPlan.Create(season, 3, malformed: 12, duplicates: 8);
+
+        foreach (var record in plan)
+        {
+            var parsed = EventParser.Parse(record.Data);
+            if (record.ExpectedRejection is null)
+                parsed.Should().BeOfType<ParseResult.Parsed>().Which.Event.Should().BeEquivalentTo(record.Event, o => o.RespectingRuntimeTypes());
+            else
+                parsed.Should().BeOfType<ParseResult.Invalid>().Which.Rejection.Code.Should().Be(record.ExpectedRejection);
+        }
+        plan.Count(r => r.ExpectedRejection is not null).Should().Be(12);
+        plan.Where(r => r.Event is not null).GroupBy(r => r.Event!.EventId).Count(g => g.Count() > 1).Should().BeGreaterThan(0, "some records are sent twice");
+
+        foreach (var game in season.Games)
+        {
+            var scores = game.Events.Select(e => e.Data).OfType<ScoreRecorded>().ToList();
+            scores.Count.Should().BeInRange(190, 260, "about 200 scoring plays a game");
+            scores.Count(s => s.ShotType == ShotType.FreeThrow).Should().BeInRange(scores.Count / 10, scores.Count * 3 / 10);
+            game.Events[0].Data.Should().BeOfType<GameScheduled>();
+            game.Events[^1].Data.Should().BeOfType<GameCompleted>();
+        }
+        season.Games.Any(g => g.Events.Any(e => e.Data is ScoreRecorded { Period: > 4 })).Should().BeTrue("some games go to overtime");
+        season.Games.Any(g => g.Events.Any(e => e.Data is ScoreCorrected)).Should().BeTrue("some scores are corrected");
+    }
+
+    [Fact]
+    public void The_ground_truth_is_internally_consistent()
+    {
+        var season = SeasonGenerator.Generate(new SimulationOptions(Games: 12, Seed: 5));
+        var truth = GroundTruth.Of(season);
+
+        foreach (var game in truth.Games.Values)
+        {
+            (game.HomePoints + game.AwayPoints).Should().Be(game.PlayerPoints.Values.Sum());
+            game.HomePoints.Should().NotBe(game.AwayPoints, "a completed game has a winner");
+        }
+        truth.Players.Values.Sum(p => p.Points).Should().Be(truth.Games.Values.Sum(g => g.HomePoints + g.AwayPoints));
+        truth.Standings.Sum(s => s.Wins).Should().Be(truth.Games.Count);
+        truth.Standings.Sum(s => s.PointsFor).Should().Be(truth.Standings.Sum(s => s.PointsAgainst));
+    }
+}
+
+[Collection(KinesaliteCollection.Name)]
+public class SimulatorRunTests(KinesaliteFixture kinesis)
+{
+    [Fact]
+    public async Task A_simulated_run_through_Kinesis_ends_in_the_ground_truth_with_faults_mixed_in()
+    {
+        using var directory = new TempDirectory();
+        var stream = KinesaliteFixture.UniqueStreamName("sim");
+        await kinesis.CreateStreamAsync(stream, 4);
+        var env = new Dictionary<string, string>
+        {
+            ["KINESIS_ENDPOINT"] = kinesis.Endpoint.ToString().TrimEnd('/'),
+            ["BASKETBALL_STREAM"] = stream,
+            ["BASKETBALL_MILESTONES_STREAM"] = stream + "-out",
+            ["BASKETBALL_CREATE_STREAMS"] = "true",
+        };
+        await using var node = await InProcessNode.StartAsync($"sqlite:{directory.File("b.db")}",
+            "basketball.ingress { min-poll-interval = 20ms, idle-poll-interval = 50ms, checkpoint-every = 200ms }", env);
+        using var client = kinesis.CreateClient();
+        await using var producer = new KinesisProducer(client, new KinesisProducerOptions(stream));
+        var console = new TestConsole();
+        var runner = new SimulationRunner(producer, node.Http, console);
+
+        var verification = await runner.RunAsync(
+            new RunOptions(new SimulationOptions(Games: 3, Seed: 7, PlaysPerGame: 60), Rate: 0, Malformed: 6, Duplicates: 4, TimeSpan.FromSeconds(90)),
+            CancellationToken.None);
+
+        verification.Differences.Should().BeEmpty(console.Output);
+        verification.Passed.Should().BeTrue();
+        console.Output.Should().Contain("PASS").And.Contain("Standings");
+    }
+}

@@ -1,0 +1,93 @@
+using Basketball.Domain;
+using Basketball.Domain.Events;
+using Basketball.Domain.Milestones;
+using Basketball.Domain.Players;
+using static Basketball.TestSupport.TestEvents;
+
+namespace Basketball.Shards.Tests.Domain;
+
+public class PlayerStateTests
+{
+    private static readonly BasketballSettings Settings = BasketballSettings.Default;
+    private static readonly DateTimeOffset At = new(2026, 5, 1, 20, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Registration_and_team_changes_follow_the_current_team()
+    {
+        var player = PlayerState.Initial("p-1");
+        player = Apply(player, Registered("p-1", "t-1", "Ann"));
+        player = Apply(player, TeamChanged("p-1", "t-1", "t-2"));
+        player.TeamId.Should().Be("t-2");
+
+        var wrong = player.Decide(TeamChanged("p-1", "t-1", "t-3"), Settings);
+        var rejected = wrong.Should().BeOfType<Decision<IPlayerJournalEvent>.Persist>().Subject;
+        rejected.Outcome.Rejection!.Reason.Should().Be(RejectionReason.InvalidValue);
+        rejected.Outcome.Rejection.Message.Should().Contain("t-2");
+
+        var unregistered = PlayerState.Initial("p-2").Decide(TeamChanged("p-2", "t-1", "t-2"), Settings);
+        ((Decision<IPlayerJournalEvent>.Persist)unregistered).Outcome.Rejection!.Reason.Should().Be(RejectionReason.InvalidValue);
+    }
+
+    [Fact]
+    public void A_newer_line_replaces_the_game_and_an_older_or_equal_one_is_a_duplicate()
+    {
+        var player = PlayerState.Initial("p-1");
+        player = ApplyLine(player, Line("g-1", seq: 5, points: 10));
+        player = ApplyLine(player, Line("g-2", seq: 3, points: 7));
+        player.Decide(Line("g-1", seq: 4, points: 99), Settings).Should().BeOfType<Decision<IPlayerJournalEvent>.Answer>()
+            .Which.Outcome.Kind.Should().Be(OutcomeKind.Duplicate);
+        player.Decide(Line("g-1", seq: 5, points: 99), Settings).Should().BeOfType<Decision<IPlayerJournalEvent>.Answer>();
+        player = ApplyLine(player, Line("g-1", seq: 9, points: 12));
+
+        var projection = player.ToProjection(7);
+        projection.Points.Should().Be(19);
+        projection.GamesPlayed.Should().Be(2);
+        projection.PointsPerGame.Should().Be(9.5);
+        projection.Games.Should().Equal(new Dictionary<string, int> { ["g-1"] = 12, ["g-2"] = 7 });
+        projection.CareerHigh.Should().Be(new CareerHigh(12, "g-1"));
+        projection.TeamId.Should().Be("t-1", "an unregistered player takes the team of its lines");
+    }
+
+    [Fact]
+    public void Career_points_cross_a_threshold_are_revoked_by_a_lower_line_and_cross_again_as_occurrence_2()
+    {
+        var player = PlayerState.Initial("p-9");
+        var milestones = new List<Milestone>();
+        player = ApplyLine(player, Line("g-1", 1, 990), milestones);
+        player = ApplyLine(player, Line("g-2", 1, 20), milestones);   // 1,010: crosses 1,000
+        player = ApplyLine(player, Line("g-2", 2, 5), milestones);    // 995: revoked
+        player = ApplyLine(player, Line("g-3", 1, 6), milestones);    // 1,001: occurrence 2
+
+        milestones.Where(m => m.Rule == MilestoneRuleNames.CareerPoints).Select(m => (m.MilestoneId, m.Revoked)).Should().Equal(
+            ("p-9:CareerPoints:p-9:1000:1", false), ("p-9:CareerPoints:p-9:1000:1", true), ("p-9:CareerPoints:p-9:1000:2", false));
+    }
+
+    [Fact]
+    public void A_career_high_fires_for_a_game_above_every_earlier_game_but_not_for_the_first_game()
+    {
+        var player = PlayerState.Initial("p-3");
+        var milestones = new List<Milestone>();
+        player = ApplyLine(player, Line("g-1", 1, 20), milestones);
+        player = ApplyLine(player, Line("g-2", 1, 15), milestones);
+        player = ApplyLine(player, Line("g-2", 2, 25), milestones);   // record
+        player = ApplyLine(player, Line("g-2", 3, 27), milestones);   // same game: no second firing
+        player = ApplyLine(player, Line("g-2", 4, 18), milestones);   // corrected below 20: revoked
+
+        milestones.Where(m => m.Rule == MilestoneRuleNames.CareerHigh).Select(m => (m.MilestoneId, m.Revoked)).Should().Equal(
+            ("p-3:CareerHigh:g-2:0:1", false), ("p-3:CareerHigh:g-2:0:1", true));
+        player.ToProjection(0).CareerHigh.Should().Be(new CareerHigh(20, "g-1"));
+    }
+
+    private static PlayerGameLine Line(string gameId, long seq, int points) =>
+        new(gameId, "p", "t-1", seq, points, 0, points / 2, 0, $"{gameId}-e{seq}", At);
+
+    private static PlayerState Apply(PlayerState state, EventEnvelope evt) =>
+        state.Decide(evt, Settings) is Decision<IPlayerJournalEvent>.Persist persist ? state.Apply(persist.Event) : state;
+
+    private static PlayerState ApplyLine(PlayerState state, PlayerGameLine line, List<Milestone>? milestones = null)
+    {
+        var persist = state.Decide(line with { PlayerId = state.PlayerId }, Settings).Should().BeOfType<Decision<IPlayerJournalEvent>.Persist>().Subject;
+        milestones?.AddRange(((PlayerGameLineApplied)persist.Event).Milestones);
+        return state.Apply(persist.Event);
+    }
+}

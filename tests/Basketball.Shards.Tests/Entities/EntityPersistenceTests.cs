@@ -1,0 +1,135 @@
+using Akka.Actor;
+using Basketball.Domain;
+using Basketball.Domain.Events;
+using Basketball.Shards.Entities;
+using Basketball.TestSupport;
+
+namespace Basketball.Shards.Tests.Entities;
+
+/// <summary>Entities on a real SQLite journal inside real (in-process) nodes, restarted between steps.</summary>
+public class EntityPersistenceTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private readonly TempDirectory _dir = new();
+
+    private string Journal => $"sqlite:{_dir.File("basketball.db")}";
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Duplicate_event_is_acknowledged_without_changing_state_immediately_and_after_a_restart()
+    {
+        var score = TestEvents.Score("g-dup", "t-1", "p-1", 3);
+        await using (var node = await InProcessNode.StartAsync(Journal))
+        {
+            await Process(node, "g-dup", TestEvents.Scheduled("g-dup"), TestEvents.Started("g-dup"), score);
+            var before = await Game(node, "g-dup");
+
+            var again = await Process(node, "g-dup", score);
+            again.Outcomes.Single().Kind.Should().Be(OutcomeKind.Duplicate);
+            (await Game(node, "g-dup")).Should().BeEquivalentTo(before);
+        }
+
+        await using (var node = await InProcessNode.StartAsync(Journal))
+        {
+            var before = await Game(node, "g-dup");
+            before.Should().NotBeNull();
+            var again = await Process(node, "g-dup", score);
+            again.Outcomes.Single().Kind.Should().Be(OutcomeKind.Duplicate);
+            (await Game(node, "g-dup")).Should().BeEquivalentTo(before);
+        }
+    }
+
+    [Fact]
+    public async Task A_rejected_event_is_answered_with_its_reason_never_applied_and_answered_the_same_after_a_restart()
+    {
+        var early = TestEvents.Score("g-rej", "t-1", "p-1", 2);
+        await using (var node = await InProcessNode.StartAsync(Journal))
+        {
+            var reply = await Process(node, "g-rej", TestEvents.Scheduled("g-rej"), early, TestEvents.Started("g-rej"));
+            reply.Outcomes.Select(o => o.Kind).Should().Equal(OutcomeKind.Applied, OutcomeKind.Rejected, OutcomeKind.Applied);
+            reply.Outcomes[1].Rejection!.Reason.Should().Be(RejectionReason.GameNotInProgress);
+            (await Game(node, "g-rej"))!.Plays.Should().Be(0);
+        }
+
+        await using (var node = await InProcessNode.StartAsync(Journal))
+        {
+            // The game is InProgress now, but the same record keeps its first answer: a crash changes no outcome.
+            var again = await Process(node, "g-rej", early);
+            again.Outcomes.Single().Kind.Should().Be(OutcomeKind.Rejected);
+            again.Outcomes.Single().Rejection!.Reason.Should().Be(RejectionReason.GameNotInProgress);
+            (await Game(node, "g-rej"))!.Plays.Should().Be(0);
+        }
+    }
+
+    [Fact]
+    public async Task Events_survive_a_restart_of_the_actor_system_on_a_sqlite_file()
+    {
+        object? before;
+        await using (var node = await InProcessNode.StartAsync(Journal, "basketball.snapshot-every = 4"))
+        {
+            await Process(node, "g-rt", TestEvents.Scheduled("g-rt"), TestEvents.Started("g-rt"),
+                TestEvents.Score("g-rt", "t-1", "p-1", 3), TestEvents.Score("g-rt", "t-2", "p-2", 2, clockSeconds: 590),
+                TestEvents.Score("g-rt", "t-1", "p-1", 1, clockSeconds: 580), TestEvents.Score("g-rt", "t-1", "p-3", 2, clockSeconds: 570));
+            before = await Game(node, "g-rt");
+        }
+
+        await using (var node = await InProcessNode.StartAsync(Journal, "basketball.snapshot-every = 4"))
+        {
+            var after = await Game(node, "g-rt");
+            after.Should().BeEquivalentTo(before);
+            after!.EventsApplied.Should().Be(6);
+        }
+    }
+
+    [Fact]
+    public async Task Player_totals_equal_box_scores_after_a_restart_in_the_middle_of_delivering_player_updates()
+    {
+        var games = Enumerable.Range(1, 6).Select(i => $"g-pl-{i}").ToArray();
+        var players = new[] { "p-a", "p-b", "p-c", "p-d" };
+        var random = new Random(7);
+        await using (var node = await InProcessNode.StartAsync(Journal))
+        {
+            foreach (var gameId in games)
+            {
+                var events = new List<EventEnvelope> { TestEvents.Scheduled(gameId), TestEvents.Started(gameId) };
+                var clock = 720;
+                for (var k = 0; k < 40; k++)
+                {
+                    clock -= random.Next(1, 15);
+                    var player = players[random.Next(players.Length)];
+                    events.Add(TestEvents.Score(gameId, player is "p-a" or "p-b" ? "t-1" : "t-2", player, random.Next(1, 4), 1, Math.Max(clock, 0)));
+                }
+                await Process(node, gameId, events.ToArray());
+            }
+            // Stop at once: Game → Player lines are still on their way.
+        }
+
+        await using (var node = await InProcessNode.StartAsync(Journal, "basketball.entities.redeliver-every = 300ms"))
+        {
+            var expected = new Dictionary<string, int>();
+            foreach (var gameId in games)
+            {
+                var game = await Game(node, gameId);
+                foreach (var (playerId, line) in game!.Players)
+                    expected[playerId] = expected.GetValueOrDefault(playerId) + line.Points;
+            }
+
+            foreach (var playerId in players)
+            {
+                await Eventually.Assert(async () =>
+                {
+                    var reply = await node.Players.Ask<PlayerReply>(new GetPlayer(playerId), Timeout);
+                    reply.Player.Should().NotBeNull();
+                    reply.Player!.Points.Should().Be(expected[playerId], $"{playerId}'s career points are the sum of its box scores");
+                }, TimeSpan.FromSeconds(30));
+            }
+        }
+    }
+
+    private static Task<EventsProcessed> Process(InProcessNode node, string gameId, params EventEnvelope[] events) =>
+        node.Games.Ask<EventsProcessed>(new ProcessEvents(gameId, events), Timeout);
+
+    private static async Task<Basketball.Domain.Games.GameProjection?> Game(InProcessNode node, string gameId) =>
+        (await node.Games.Ask<GameReply>(new GetGame(gameId), Timeout)).Game;
+}
