@@ -20,7 +20,7 @@ install_kinesalite() {
 
 build() {
   echo "==> restoring and building ($1)"
-  dotnet build Basketball.sln -c "$1" -nologo -clp:ErrorsOnly -v:q
+  dotnet build Akka.Basketball.sln -c "$1" -nologo -clp:ErrorsOnly -v:q
 }
 
 cmd="${1:-help}"
@@ -32,7 +32,7 @@ case "$cmd" in
     echo "==> running the test suite"
     log="$(mktemp)"
     set +e
-    dotnet test Basketball.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log"
+    dotnet test Akka.Basketball.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log"
     status=${PIPESTATUS[0]}
     set -e
     # One closing line over all test assemblies.

@@ -89,12 +89,12 @@ public sealed partial class KinesaliteFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>The folder that holds Basketball.sln, found by walking up from the test binaries.</summary>
+    /// <summary>The folder that holds Akka.Basketball.sln, found by walking up from the test binaries.</summary>
     public static string FindRepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Basketball.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"No Basketball.sln above {AppContext.BaseDirectory}.");
+            if (File.Exists(Path.Combine(dir.FullName, "Akka.Basketball.sln"))) return dir.FullName;
+        throw new InvalidOperationException($"No Akka.Basketball.sln above {AppContext.BaseDirectory}.");
     }
 
     // `npm ci` once per lock-file content. A file lock (in the temp folder: npm ci deletes node_modules) keeps

@@ -85,6 +85,7 @@ public sealed record GameState
 
     public GameState Apply(IGameJournalEvent evt) => evt switch
     {
+        GameEventBatch batch => ApplyAll(batch.Events),
         GameEventApplied applied => ApplyEvent(applied.Event) with { Milestones = Milestones.Record(applied.Milestones) },
         GameEventRejected rejected => this with
         {
@@ -92,6 +93,14 @@ public sealed record GameState
         },
         _ => throw new ArgumentException($"GameState cannot apply {evt.GetType().Name}", nameof(evt)),
     };
+
+    private GameState ApplyAll(ImmutableArray<IGameJournalEvent> events)
+    {
+        var state = this;
+        foreach (var evt in events)
+            state = evt is GameEventBatch ? throw new ArgumentException("a batch does not nest", nameof(events)) : state.Apply(evt);
+        return state;
+    }
 
     private Rejection? Check(EventEnvelope evt, BasketballSettings settings)
     {

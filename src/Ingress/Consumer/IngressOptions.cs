@@ -7,7 +7,7 @@ namespace Basketball.Ingress.Consumer;
 /// <param name="InitialPosition">Where a shard without checkpoint starts.</param>
 /// <param name="GetRecordsLimit">Records per GetRecords call (AWS allows 10,000).</param>
 /// <param name="MinPollInterval">At least this long between two GetRecords of one shard (AWS: 5 calls/s per shard).</param>
-/// <param name="IdlePollInterval">Wait after an empty batch before asking again.</param>
+/// <param name="IdlePollInterval">After an empty batch, at least this long from that call to the next (never added to MinPollInterval).</param>
 /// <param name="PrefetchBatches">Batches read ahead of processing per shard (bounded: back-pressure beyond).</param>
 /// <param name="MaxAggregatesInFlight">Aggregates of one shard delivered to entities at once (across its batches in flight).</param>
 /// <param name="BatchesInFlight">Batches of one shard processed at once; an aggregate's events still go one group at a time.</param>

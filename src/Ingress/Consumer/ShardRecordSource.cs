@@ -28,9 +28,13 @@ public static class ShardRecordSource
 
             var iterator = state.Iterator ?? await api.GetIteratorAsync(shardId, state.Resume, cancellationToken);
             var lastCall = state.LastCall;
+            // After an empty batch the next call waits idle-poll-interval from the previous CALL, not on top of
+            // min-poll-interval: a caught-up shard is asked again as soon as both allow, so a record put into an
+            // idle shard waits at most max(min, idle) to be read.
+            var interval = options.MinPollInterval;
             while (true)
             {
-                var wait = lastCall + options.MinPollInterval - DateTime.UtcNow;
+                var wait = lastCall + interval - DateTime.UtcNow;
                 if (wait > TimeSpan.Zero)
                     await Task.Delay(wait, cancellationToken);
                 lastCall = DateTime.UtcNow;
@@ -54,7 +58,7 @@ public static class ShardRecordSource
                     if (batch.NextIterator is null)
                         return (state with { Ended = true, EndEmitted = true, LastCall = lastCall }, batch);
                     iterator = batch.NextIterator;
-                    await Task.Delay(options.IdlePollInterval, cancellationToken);
+                    interval = options.MinPollInterval > options.IdlePollInterval ? options.MinPollInterval : options.IdlePollInterval;
                     continue;
                 }
 

@@ -76,7 +76,7 @@ public sealed class LeagueProjector : ReceiveActor, IWithUnboundedStash
         var materializer = Context.System.Materializer();
         _streams.Add(Run(journal, JournalTags.Game, LeagueStore.GamesReader, async batch =>
         {
-            var games = batch.Select(e => e.Event).OfType<GameEventApplied>().ToList();
+            var games = batch.SelectMany(e => GameEventBatch.Flatten(e.Event)).OfType<GameEventApplied>().ToList();
             await _store.ApplyGamesAsync(games, Offset(batch[^1]));
         }, materializer));
         _streams.Add(Run(journal, JournalTags.PlayerLine, LeagueStore.PlayersReader, async batch =>

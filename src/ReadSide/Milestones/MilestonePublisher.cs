@@ -82,6 +82,7 @@ public sealed class MilestonePublisher : ReceiveActor
     internal static IEnumerable<Milestone> MilestonesOf(object evt) => evt switch
     {
         GameEventApplied applied => applied.Milestones,
+        GameEventBatch batch => batch.Events.OfType<GameEventApplied>().SelectMany(applied => applied.Milestones),
         PlayerGameLineApplied line => line.Milestones,
         _ => [],
     };

@@ -1,6 +1,7 @@
 // What every persistent entity does the same way: recover (snapshot + events through Apply), decide a batch
-// of events against a speculative state, persist the batch in one write, answer once it is durable, and
-// snapshot every N events with older snapshots deleted. Game and Player say only what differs.
+// of events against a speculative state, persist the batch in one write (one journal row when the entity has a
+// batch event), answer once it is durable, and snapshot every N events with older snapshots deleted. Game and
+// Player say only what differs.
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
@@ -17,7 +18,8 @@ namespace Basketball.Shards.Entities;
 /// </remarks>
 public abstract class AggregateEntity<TState, TEvent> : PersistentActor where TState : class where TEvent : class
 {
-    private long _lastSnapshotSeqNr;
+    // Events (not journal rows: a row may hold a batch) applied since the last snapshot was taken or recovered.
+    private int _eventsSinceSnapshot;
 
     protected AggregateEntity(string aggregateId, string persistenceIdPrefix, TState initial, BasketballSettings settings, EntityOptions options)
     {
@@ -37,10 +39,11 @@ public abstract class AggregateEntity<TState, TEvent> : PersistentActor where TS
         {
             case SnapshotOffer offer:
                 State = (TState)offer.Snapshot;
-                _lastSnapshotSeqNr = offer.Metadata.SequenceNr;
+                _eventsSinceSnapshot = 0;
                 return true;
             case TEvent evt:
                 State = Apply(State, evt);
+                _eventsSinceSnapshot += EventCount(evt);
                 return true;
             case RecoveryCompleted:
                 OnRecoveryCompleted();
@@ -61,7 +64,6 @@ public abstract class AggregateEntity<TState, TEvent> : PersistentActor where TS
                 Context.Stop(Self);
                 return true;
             case SaveSnapshotSuccess success:
-                _lastSnapshotSeqNr = success.Metadata.SequenceNr;
                 DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1));
                 return true;
             case SaveSnapshotFailure failure:
@@ -105,6 +107,15 @@ public abstract class AggregateEntity<TState, TEvent> : PersistentActor where TS
     /// <summary>The journal representation of an event (tags for the read side).</summary>
     protected virtual object Tag(TEvent evt) => evt;
 
+    /// <summary>
+    /// The one journal event that holds several decided events, or null when this kind of entity writes one row
+    /// per event (PersistAll). Apply of the batch must equal Apply of its events in order.
+    /// </summary>
+    protected virtual TEvent? Batch(IReadOnlyList<TEvent> events) => null;
+
+    /// <summary>How many events a journal event holds (a batch more than one).</summary>
+    protected virtual int EventCount(TEvent evt) => 1;
+
     /// <summary>Runs once a persisted batch is applied and answered; <paramref name="before"/> is the state before it.</summary>
     protected virtual void AfterPersisted(TState before)
     {
@@ -131,6 +142,7 @@ public abstract class AggregateEntity<TState, TEvent> : PersistentActor where TS
         {
             EntityMetrics.Written(EntityType, startedAt);
             State = Apply(State, (TEvent)JournalTags.Untag(persisted));
+            _eventsSinceSnapshot++;
             then();
             SnapshotIfDue(force: false);
         });
@@ -138,9 +150,10 @@ public abstract class AggregateEntity<TState, TEvent> : PersistentActor where TS
 
     protected void SnapshotIfDue(bool force)
     {
-        var every = Math.Max(1, Settings.SnapshotEvery);
-        if (force || LastSequenceNr / every > _lastSnapshotSeqNr / every)
-            SaveSnapshot(State);
+        if (!force && _eventsSinceSnapshot < Math.Max(1, Settings.SnapshotEvery))
+            return;
+        SaveSnapshot(State); // a failed one is answered SaveSnapshotFailure: the next is due after another N events
+        _eventsSinceSnapshot = 0;
     }
 
     protected void Passivate() => Context.Parent.Tell(new Passivate(StopEntity.Instance));
@@ -149,14 +162,14 @@ public abstract class AggregateEntity<TState, TEvent> : PersistentActor where TS
     {
         var sender = Sender;
         var outcomes = new EventOutcome[command.Events.Count];
-        var toPersist = new List<object>(command.Events.Count);
+        var toPersist = new List<TEvent>(command.Events.Count);
         var speculative = State;
         for (var i = 0; i < command.Events.Count; i++)
         {
             switch (SafeDecide(speculative, command.Events[i]))
             {
                 case Decision<TEvent>.Persist persist:
-                    toPersist.Add(Tag(persist.Event));
+                    toPersist.Add(persist.Event);
                     speculative = Apply(speculative, persist.Event);
                     outcomes[i] = persist.Outcome;
                     break;
@@ -174,19 +187,31 @@ public abstract class AggregateEntity<TState, TEvent> : PersistentActor where TS
 
         // One write for the whole batch; the answer waits until every event of it is durable. The state after it
         // is the speculative one already computed from exactly these events (Apply is deterministic, and commands
-        // arriving meanwhile are stashed by PersistAll), so it is taken as it is instead of applying them again.
-        var remaining = toPersist.Count;
+        // arriving meanwhile are stashed by Persist / PersistAll), so it is taken as it is instead of applying them
+        // again. With a batch event the write is one journal row, otherwise one row per event in one atomic write.
         var before = State;
         var after = speculative;
         var startedAt = Stopwatch.GetTimestamp();
-        PersistAll(toPersist, _ =>
+        var events = toPersist.Count;
+        void Done()
         {
-            if (--remaining > 0)
-                return;
             State = after;
+            _eventsSinceSnapshot += events;
             EntityMetrics.Written(EntityType, startedAt);
             sender.Tell(new EventsProcessed(AggregateId, outcomes));
             AfterPersisted(before);
+        }
+
+        if ((toPersist.Count > 1 ? Batch(toPersist) : null) is { } batch)
+        {
+            Persist(Tag(batch), _ => Done());
+            return;
+        }
+        var remaining = toPersist.Count;
+        PersistAll(toPersist.Select(Tag), _ =>
+        {
+            if (--remaining == 0)
+                Done();
         });
     }
 

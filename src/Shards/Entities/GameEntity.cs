@@ -80,8 +80,19 @@ public sealed class GameEntity : AggregateEntity<GameState, IGameJournalEvent>, 
 
     protected override GameState Apply(GameState state, IGameJournalEvent evt) => state.Apply(evt);
 
-    protected override object Tag(IGameJournalEvent evt) =>
-        evt is GameEventApplied applied ? JournalTags.Tag(evt, JournalTags.Game, applied.Milestones) : evt;
+    protected override object Tag(IGameJournalEvent evt) => evt switch
+    {
+        GameEventApplied applied => JournalTags.Tag(evt, JournalTags.Game, !applied.Milestones.IsDefaultOrEmpty),
+        // A batch is read by the league projections when it applied anything, by the milestone publisher when an
+        // event of it fired or revoked one; a batch of rejections only is, like a single rejection, untagged.
+        GameEventBatch batch when batch.Events.Any(e => e is GameEventApplied) => JournalTags.Tag(evt, JournalTags.Game,
+            batch.Events.Any(e => e is GameEventApplied { Milestones.IsDefaultOrEmpty: false })),
+        _ => evt,
+    };
+
+    protected override IGameJournalEvent Batch(IReadOnlyList<IGameJournalEvent> events) => new GameEventBatch([.. events]);
+
+    protected override int EventCount(IGameJournalEvent evt) => evt is GameEventBatch batch ? batch.Events.Length : 1;
 
     protected override void AfterPersisted(GameState before)
     {

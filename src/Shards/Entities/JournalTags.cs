@@ -17,8 +17,8 @@ public static class JournalTags
     /// <summary>Every journal event that carries fired or revoked milestones (the milestone publisher).</summary>
     public const string Milestone = "milestone";
 
-    internal static object Tag(object evt, string tag, ImmutableArray<Milestone> milestones) =>
-        new Tagged(evt, milestones.IsDefaultOrEmpty ? [tag] : new[] { tag, Milestone });
+    internal static object Tag(object evt, string tag, bool withMilestones) =>
+        new Tagged(evt, withMilestones ? new[] { tag, Milestone } : [tag]);
 
     internal static object Untag(object persisted) => persisted is Tagged tagged ? tagged.Payload : persisted;
 }

@@ -47,7 +47,7 @@ public sealed class PlayerEntity : AggregateEntity<PlayerState, IPlayerJournalEv
     protected override PlayerState Apply(PlayerState state, IPlayerJournalEvent evt) => state.Apply(evt);
 
     protected override object Tag(IPlayerJournalEvent evt) =>
-        evt is PlayerGameLineApplied applied ? JournalTags.Tag(evt, JournalTags.PlayerLine, applied.Milestones) : evt;
+        evt is PlayerGameLineApplied applied ? JournalTags.Tag(evt, JournalTags.PlayerLine, !applied.Milestones.IsDefaultOrEmpty) : evt;
 
     private void Handle(DeliverPlayerLine delivery)
     {

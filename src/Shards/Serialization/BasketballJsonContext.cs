@@ -13,6 +13,7 @@ namespace Basketball.Shards.Serialization;
 // Journal events and snapshots (persisted: their shape is a contract with every database written so far).
 [JsonSerializable(typeof(GameEventApplied))]
 [JsonSerializable(typeof(GameEventRejected))]
+[JsonSerializable(typeof(GameBatchPayload))]
 [JsonSerializable(typeof(PlayerEventApplied))]
 [JsonSerializable(typeof(PlayerEventRejected))]
 [JsonSerializable(typeof(PlayerGameLineApplied))]

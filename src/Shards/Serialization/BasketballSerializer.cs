@@ -25,6 +25,8 @@ public sealed class BasketballSerializer : SerializerWithStringManifest
     [
         Plain("ga1", Json.GameEventApplied),
         Plain("gr1", Json.GameEventRejected),
+        // gb1: the events of one delivery in one row (GameEventBatch); ga1 / gr1 remain for a delivery of one event.
+        Mapped<GameEventBatch, GameBatchPayload>("gb1", Json.GameBatchPayload, GameBatchPayload.From, p => p.ToBatch()),
         Plain("pa1", Json.PlayerEventApplied),
         Plain("pr1", Json.PlayerEventRejected),
         Plain("pl1", Json.PlayerGameLineApplied),

@@ -58,6 +58,18 @@ public class CrashRecoveryTests(KinesaliteFixture kinesis, ITestOutputHelper out
         await PipelineHarness.AssertConvergesAsync(Get, script, TimeSpan.FromSeconds(90));
         var letters = (await Get("/api/deadletters?limit=100"))!.Value.EnumerateArray().ToList();
         letters.Should().BeEmpty("nothing was reordered or rejected across the crash");
+        JournalRowsWithManifest(directory.File("basketball.db"), "gb1").Should().BeGreaterThan(0,
+            "the games were written as batch rows (gb1), so the crash fell among batches and the batches recovered exactly");
+    }
+
+    private static long JournalRowsWithManifest(string database, string manifest)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM journal WHERE manifest = $manifest";
+        command.Parameters.AddWithValue("$manifest", manifest);
+        return (long)command.ExecuteScalar()!;
     }
 
     /// <summary>The node's own akka.hocon plus fast polling (the working directory's file wins over the binary's).</summary>

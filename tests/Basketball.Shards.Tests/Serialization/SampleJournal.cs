@@ -35,6 +35,12 @@ internal static class SampleJournal
             Envelope(new GameStatusChanged("g-1", GameStatus.InProgress, GameStatus.Halftime, "official", "half")), []),
         ["GameEventApplied.GameCompleted"] = new GameEventApplied(Envelope(new GameCompleted("g-1")), []),
         ["GameEventRejected"] = new GameEventRejected("e-2", RejectionReason.GameNotInProgress, "game g-1 is Halftime"),
+        // gb1: one delivery's events in one row, applied and rejected in their order.
+        ["GameEventBatch"] = new GameEventBatch([
+            new GameEventApplied(Envelope(new ScoreRecorded("g-1", "t-1", "p-7", 3, ShotType.ThreePointer, 422, 2)), [Milestone]),
+            new GameEventRejected("e-2", RejectionReason.GameNotInProgress, "game g-1 is Halftime"),
+            new GameEventApplied(Envelope(new ScoreRecorded("g-1", "t-2", "p-9", 1, ShotType.FreeThrow, 400, 2), eventId: "e-3"), []),
+        ]),
         ["PlayerEventApplied.PlayerRegistered"] = new PlayerEventApplied(
             Envelope(new PlayerRegistered("p-7", "Ann Example", "t-1", "G", "7"), aggregateId: "p-7")),
         ["PlayerEventApplied.PlayerTeamChanged"] = new PlayerEventApplied(
