@@ -14,8 +14,10 @@ using Basketball.Storage;
 namespace Basketball.Replay;
 
 /// <param name="Version">The journal sequence number of the last event replayed.</param>
+/// <param name="Events">The events replayed (a batch row holds several).</param>
 /// <param name="Projection">The same JSON shape as the HTTP API (GameProjection or PlayerProjection).</param>
-public sealed record ReplayResult(string PersistenceId, long Version, int Events, object Projection);
+/// <param name="Rows">The journal rows read.</param>
+public sealed record ReplayResult(string PersistenceId, long Version, int Events, object Projection, int Rows);
 
 public sealed class JournalReplay : IAsyncDisposable
 {
@@ -59,16 +61,16 @@ public sealed class JournalReplay : IAsyncDisposable
         if (persistenceId.StartsWith(GameEntity.PersistenceIdPrefix, StringComparison.Ordinal))
         {
             var id = persistenceId[GameEntity.PersistenceIdPrefix.Length..];
-            var (state, version, count) = await FoldAsync(persistenceId, GameState.Initial(id), (s, e) => s.Apply((IGameJournalEvent)e),
+            var (state, version, count, rows) = await FoldAsync(persistenceId, GameState.Initial(id), (s, e) => s.Apply((IGameJournalEvent)e),
                 toSequenceNr, asOf, cancellationToken);
-            return count == 0 ? null : new ReplayResult(persistenceId, version, count, state.ToProjection(version));
+            return count == 0 ? null : new ReplayResult(persistenceId, version, count, state.ToProjection(version), rows);
         }
         if (persistenceId.StartsWith(PlayerEntity.PersistenceIdPrefix, StringComparison.Ordinal))
         {
             var id = persistenceId[PlayerEntity.PersistenceIdPrefix.Length..];
-            var (state, version, count) = await FoldAsync(persistenceId, PlayerState.Initial(id), (s, e) => s.Apply((IPlayerJournalEvent)e),
+            var (state, version, count, rows) = await FoldAsync(persistenceId, PlayerState.Initial(id), (s, e) => s.Apply((IPlayerJournalEvent)e),
                 toSequenceNr, asOf, cancellationToken);
-            return count == 0 ? null : new ReplayResult(persistenceId, version, count, state.ToProjection(version));
+            return count == 0 ? null : new ReplayResult(persistenceId, version, count, state.ToProjection(version), rows);
         }
         throw new ArgumentException($"'{persistenceId}' is not a game-… or player-… persistence id", nameof(persistenceId));
     }
@@ -116,17 +118,18 @@ public sealed class JournalReplay : IAsyncDisposable
     /// several times as much per event (the replay figure in BENCHMARKS.md). Columns are the plugin's
     /// `table-mapping = default` ones, which akka.hocon fixes; `created` is the row's timestamp in ticks (UTC).
     /// </summary>
-    private Task<(T State, long Version, int Count)> FoldAsync<T>(string persistenceId, T initial, Func<T, object, T> apply,
+    private Task<(T State, long Version, int Count, int Rows)> FoldAsync<T>(string persistenceId, T initial, Func<T, object, T> apply,
         long? toSequenceNr, DateTimeOffset? asOf, CancellationToken cancellationToken)
     {
         // Microsoft.Data.Sqlite runs its async methods synchronously: off the caller's thread, as the stores do.
         return _database.RunAsync(Fold);
 
-        async Task<(T, long, int)> Fold()
+        async Task<(T, long, int, int)> Fold()
         {
             var state = initial;
             long version = 0;
             var count = 0;
+            var rows = 0;
             var until = asOf?.UtcDateTime.Ticks;
             await using var connection = await _database.OpenConnectionAsync(cancellationToken);
             await using var command = connection.CreateCommand();
@@ -149,8 +152,9 @@ public sealed class JournalReplay : IAsyncDisposable
                 state = apply(state, payload);
                 version = sequenceNr;
                 count += payload is GameEventBatch batch ? batch.Events.Length : 1;
+                rows++;
             }
-            return (state, version, count);
+            return (state, version, count, rows);
         }
     }
 

@@ -70,7 +70,11 @@ public sealed class InProcessNode : IAsyncDisposable
             var registry = ActorRegistry.For(system);
             var games = await registry.GetAsync<GameRegion>();
             var players = await registry.GetAsync<PlayerRegion>();
-            var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()), Timeout = TimeSpan.FromSeconds(30) };
+            // A node bound to every interface (0.0.0.0) is reached through loopback.
+            var address = new UriBuilder(app.Urls.First());
+            if (address.Host is "0.0.0.0" or "[::]" or "::")
+                address.Host = "127.0.0.1";
+            var http = new HttpClient { BaseAddress = address.Uri, Timeout = TimeSpan.FromSeconds(30) };
             return new InProcessNode(app, system, games, players, http);
         }
         catch

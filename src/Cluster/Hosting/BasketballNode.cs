@@ -44,6 +44,8 @@ public static class BasketballNode
         var league = new LeagueStore(database);
 
         builder.Services.AddSingleton(configuration);
+        var writeAccess = WriteAccess.For(settings.HttpUrl, configuration.Environment(WriteAccess.TokenVariable));
+        builder.Services.AddSingleton(writeAccess);
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton<ICheckpointStore>(checkpoints);
         builder.Services.AddSingleton(deadLetters);
@@ -106,6 +108,10 @@ public static class BasketballNode
 
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
+        if (writeAccess.Refusal is not null)
+            app.Logger.LogWarning("{Refusal} The read endpoints are served as usual.", writeAccess.Refusal);
+        else if (writeAccess.RequiresToken)
+            app.Logger.LogInformation("POST /api/events requires the bearer token of {Variable}", WriteAccess.TokenVariable);
         app.MapHealthEndpoints();
         app.MapQueryEndpoints();
         app.MapIngressEndpoints();

@@ -73,7 +73,8 @@ public static class IngressEndpoints
                 rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
                 return Results.Json(new AcceptedEvents(accepted, rejected), statusCode: StatusCodes.Status202Accepted);
             }
-        });
+        }).AddEndpointFilter(async (context, next) =>
+            context.HttpContext.RequestServices.GetRequiredService<WriteAccess>().Check(context.HttpContext.Request) ?? await next(context));
         return app;
     }
 

@@ -147,18 +147,21 @@ public class OperatorCliTests(CliNode fixture) : IClassFixture<CliNode>
     [Fact]
     public async Task Journal_verify_and_replay_from_the_CLI()
     {
-        await _node.Games.Ask<EventsProcessed>(new ProcessEvents("g-jv",
-            [Scheduled("g-jv"), Started("g-jv"), Score("g-jv", "t-1", "p-jv", 3), Score("g-jv", "t-1", "p-jv", 2, clockSeconds: 400)]), Timeout);
+        // Three deliveries, three journal rows: a batch row (gb1) of two events, then one row per score.
+        await _node.Games.Ask<EventsProcessed>(new ProcessEvents("g-jv", [Scheduled("g-jv"), Started("g-jv")]), Timeout);
+        await _node.Games.Ask<EventsProcessed>(new ProcessEvents("g-jv", [Score("g-jv", "t-1", "p-jv", 3)]), Timeout);
+        await _node.Games.Ask<EventsProcessed>(new ProcessEvents("g-jv", [Score("g-jv", "t-1", "p-jv", 2, clockSeconds: 400)]), Timeout);
         var atTwo = await _node.Http.GetStringAsync("/api/games/g-jv");
 
         var healthy = await CliRunner.RunAsync(_ops, "journal", "verify", "-p", "game-g-jv");
         healthy.Exit.Should().Be(0, healthy.ToString());
-        healthy.Lines.Should().Equal("game-g-jv at version 4: the live state equals a full replay of 4 events");
+        healthy.Lines.Should().Equal("game-g-jv at version 3: the live state equals a full replay of 4 events");
 
         // `journal replay` reads the database itself: it needs no node (the address given is not even listening).
-        var replay = await CliRunner.RunAsync("127.0.0.1:1", "journal", "replay", "-p", "game-g-jv", "--to-seq", "2", "--journal", $"sqlite:{fixture.JournalFile}", "--json");
+        var replay = await CliRunner.RunAsync("127.0.0.1:1", "journal", "replay", "-p", "game-g-jv", "--to-seq", "1", "--journal", $"sqlite:{fixture.JournalFile}", "--json");
         replay.Exit.Should().Be(0, replay.ToString());
-        replay.Json.GetProperty("version").GetInt64().Should().Be(2);
+        replay.Json.GetProperty("version").GetInt64().Should().Be(1);
+        replay.Json.GetProperty("events").GetInt32().Should().Be(2, "row 1 is the batch of the schedule and the start");
         replay.Json.GetProperty("projection").GetProperty("status").GetString().Should().Be("InProgress");
         replay.Json.GetProperty("projection").GetProperty("plays").GetInt32().Should().Be(0);
         var full = await CliRunner.RunAsync("127.0.0.1:1", "journal", "replay", "-p", "game-g-jv", "--journal", $"sqlite:{fixture.JournalFile}", "--json");
@@ -172,12 +175,12 @@ public class OperatorCliTests(CliNode fixture) : IClassFixture<CliNode>
         {
             connection.Open();
             using var delete = connection.CreateCommand();
-            delete.CommandText = "DELETE FROM journal WHERE persistence_id = 'game-g-jv' AND sequence_number = 4";
+            delete.CommandText = "DELETE FROM journal WHERE persistence_id = 'game-g-jv' AND sequence_number = 3";
             delete.ExecuteNonQuery().Should().Be(1);
         }
         var tampered = await CliRunner.RunAsync(_ops, "journal", "verify", "-p", "game-g-jv");
         tampered.Exit.Should().Be(OpsExit.Failed, tampered.ToString());
-        tampered.Lines[0].Should().StartWith("game-g-jv at version 4:").And.Contain("differences");
+        tampered.Lines[0].Should().StartWith("game-g-jv at version 3:").And.Contain("differences");
         tampered.Out.Should().Contain("score.t-1: 5 ≠ 3");
     }
 

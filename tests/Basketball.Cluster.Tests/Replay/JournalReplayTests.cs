@@ -54,8 +54,10 @@ public class JournalReplayTests
         using var directory = new TempDirectory();
         var file = directory.File("b.db");
         await using var node = await InProcessNode.StartAsync($"sqlite:{file}");
+        // Two deliveries, two journal rows: a batch (gb1) of three events, then the last score alone.
         await node.Games.Ask<EventsProcessed>(new ProcessEvents("g-vf",
-            [Scheduled("g-vf"), Started("g-vf"), Score("g-vf", "t-1", "p-1", 3), Score("g-vf", "t-1", "p-1", 2, clockSeconds: 400)]), Timeout);
+            [Scheduled("g-vf"), Started("g-vf"), Score("g-vf", "t-1", "p-1", 3)]), Timeout);
+        await node.Games.Ask<EventsProcessed>(new ProcessEvents("g-vf", [Score("g-vf", "t-1", "p-1", 2, clockSeconds: 400)]), Timeout);
         await using var replay = JournalReplay.Open(DatabaseTarget.Parse($"sqlite:{file}"));
 
         async Task<IReadOnlyList<string>> VerifyAsync()

@@ -41,13 +41,15 @@ public sealed class PipelineHarness : IAsyncDisposable
     public string Journal => $"sqlite:{_directory.File("basketball.db")}";
 
     public static async Task<PipelineHarness> StartAsync(KinesaliteFixture kinesis, int shards = 4, Action<IServiceCollection>? services = null,
-        string? hocon = null)
+        string? hocon = null, IReadOnlyDictionary<string, string>? env = null)
     {
         var directory = new TempDirectory();
         var stream = KinesaliteFixture.UniqueStreamName("events");
         await kinesis.CreateStreamAsync(stream, shards);
-        var node = await InProcessNode.StartAsync($"sqlite:{directory.File("basketball.db")}", FastIngress + (hocon ?? ""), Environment(kinesis, stream),
-            services);
+        var variables = Environment(kinesis, stream);
+        foreach (var (name, value) in env ?? new Dictionary<string, string>())
+            variables[name] = value;
+        var node = await InProcessNode.StartAsync($"sqlite:{directory.File("basketball.db")}", FastIngress + (hocon ?? ""), variables, services);
         return new PipelineHarness(kinesis, directory, stream, node);
     }
 
