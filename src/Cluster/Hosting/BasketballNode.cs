@@ -112,6 +112,7 @@ public static class BasketballNode
             app.Logger.LogWarning("{Refusal} The read endpoints are served as usual.", writeAccess.Refusal);
         else if (writeAccess.RequiresToken)
             app.Logger.LogInformation("POST /api/events requires the bearer token of {Variable}", WriteAccess.TokenVariable);
+        app.UseJsonErrors();
         app.MapHealthEndpoints();
         app.MapQueryEndpoints();
         app.MapIngressEndpoints();
