@@ -93,9 +93,9 @@ public sealed class BenchStream
     /// </summary>
     public Workload Choose(int seed, int playsPerGame, IReadOnlyDictionary<string, long> perShard, bool registrations, double correctionRate = 0.01)
     {
-        var wanted = perShard.Values.Sum();
-        // Events per game ≈ plays + corrections + the few status events; the games land evenly on all shards.
-        var games = (int)Math.Ceiling(1.2 * wanted / (playsPerGame + 8) * ShardCount / perShard.Count) + 2;
+        // Events per game ≈ plays + corrections + the few status events; the games land evenly on all shards, so the
+        // shard that wants most decides how many are generated.
+        var games = (int)Math.Ceiling(1.2 * perShard.Values.Max() / (playsPerGame + 8) * ShardCount) + 2;
         while (true)
         {
             var season = SeasonGenerator.Generate(new SimulationOptions(games, seed, playsPerGame, correctionRate));

@@ -253,7 +253,7 @@ public sealed class BenchmarkSuite(BenchSize size, Action<string> progress)
         [
             new("raw drain", rawDrain, "records/s", ofDrain),
             new($"raw insert, multi-row ({_shipped.JournalBatchSize} rows per INSERT, {writerText})", rawInsert, "rows/s", perSecond / rawInsert),
-            new($"raw insert, prepared (1 statement reused, {PreparedTransactionRows:N0}-row transactions, {writerText})", preparedInsert, "rows/s",
+            new($"raw insert, prepared (1 statement reused, {PreparedTransactionRows:N0}-row transactions{(database.Kind == DatabaseKind.Postgres ? " sent as one pipelined batch" : "")}, {writerText})", preparedInsert, "rows/s",
                 perSecond / preparedInsert),
         ];
         var target = $"≥ {drainTarget} × raw drain";
