@@ -22,7 +22,8 @@ public sealed record BenchFigure(
     bool? Met,
     string Note = "");
 
-/// <param name="Ratio">The figure ÷ the baseline for rates; the baseline ÷ the figure for times (larger is better).</param>
+/// <param name="Ratio">The figure ÷ the baseline for rates; the baseline ÷ the figure for times (larger is better); for a share
+/// (the JIT compiler's part of the CPU time) the part ÷ the whole.</param>
 public sealed record BenchBaseline(string Name, double Value, string Unit, double Ratio);
 
 public sealed record BenchMachine(string Cpu, int Cores, double MemoryGiB, string Os, string Runtime)
@@ -52,6 +53,9 @@ public sealed record BenchReport(string Size, DateTimeOffset StartedAt, TimeSpan
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    /// <summary>The last line of BENCHMARKS.md: the file is rewritten by every run, the history is kept elsewhere.</summary>
+    public const string HistoryLine = "History and analysis: [docs/performance-history.md](docs/performance-history.md)";
+
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     public string ToMarkdown()
@@ -79,6 +83,7 @@ public sealed record BenchReport(string Size, DateTimeOffset StartedAt, TimeSpan
             foreach (var note in notes)
                 md.AppendLine($"- {note}");
         }
+        md.AppendLine().AppendLine(HistoryLine);
         return md.ToString();
     }
 

@@ -2,9 +2,6 @@
 // sharded entities → SQL journal. Throughput at saturation, latency at half of it, failover after kill -9.
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Numerics;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Basketball.Ingress.Checkpoints;
 using Basketball.Kinesis;
@@ -78,41 +75,93 @@ public sealed class PipelineBench : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// The warm-up: resets the <paramref name="shards"/> to TRIM_HORIZON and waits until the nodes have processed
-    /// <paramref name="expected"/> more records. A node that has just started runs code the JIT compiler has not
-    /// yet optimised, and its entities and connections are new; the drain timed afterwards measures the pipeline's
-    /// steady state (the bench notes how much JIT time is left in it).
-    /// </summary>
-    public async Task WarmUpAsync(IReadOnlyList<string> shards, int expected, TimeSpan timeout, CancellationToken ct)
+    /// <summary>What the nodes have done so far, summed over the running nodes, read from one /metrics scrape each.</summary>
+    /// <param name="Processed">Records processed (basketball_records_read_total: it moves after the entities' journal writes).</param>
+    /// <param name="CpuSeconds">CPU time of the node processes.</param>
+    /// <param name="JitSeconds">Time the nodes spent in the JIT compiler (the runtime's own meter).</param>
+    /// <param name="At">When it was read (the bench's clock).</param>
+    public readonly record struct Meters(double Processed, double CpuSeconds, double JitSeconds, TimeSpan At)
     {
-        var processedBefore = await Cluster.MetricAsync("basketball_records_read_total");
-        await Task.WhenAll(shards.Select(s => _checkpoints.ResetAsync(Stream, s, ShardStartPosition.TrimHorizon, ct)));
-        var deadline = Stopwatch.StartNew();
-        while (await Cluster.MetricAsync("basketball_records_read_total") - processedBefore < expected)
-        {
-            if (deadline.Elapsed > timeout)
-                throw new TimeoutException($"{expected} warm-up records not processed within {timeout}");
-            await Task.Delay(100, ct);
-        }
+        public static Meters operator -(Meters a, Meters b) =>
+            new(a.Processed - b.Processed, a.CpuSeconds - b.CpuSeconds, a.JitSeconds - b.JitSeconds, a.At - b.At);
+
+        /// <summary>The JIT compiler's share of the CPU time (0 when no CPU time passed).</summary>
+        public double JitShare => CpuSeconds > 0 ? JitSeconds / CpuSeconds : 0;
     }
+
+    /// <summary>A stretch of processing: all of it, and its last part (by which the JIT compiler is judged settled).</summary>
+    public sealed record Stretch(Meters Total, Meters Tail);
+
+    private const string Processed = "basketball_records_read_total";
+    private const string CpuSeconds = "process_cpu_seconds_total";
 
     /// <summary>The nodes' time spent in the JIT compiler so far (the runtime's own meter).</summary>
     public const string JitSeconds = "system_runtime_dotnet_jit_compilation_time";
 
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    public async Task<Meters> MetersAsync()
+    {
+        double processed = 0, cpu = 0, jit = 0;
+        foreach (var node in Cluster.Running)
+        {
+            var text = await node.Http.GetStringAsync("/metrics");
+            processed += Sum(text, Processed);
+            cpu += Sum(text, CpuSeconds);
+            jit += Sum(text, JitSeconds);
+        }
+        return new Meters(processed, cpu, jit, _clock.Elapsed);
+    }
+
+    /// <summary>The sum of the samples of <paramref name="name"/> in a Prometheus text (as <see cref="NodeCluster.MetricAsync(NodeProcess, string)"/>).</summary>
+    private static double Sum(string text, string name) => text.Split('\n')
+        .Where(l => l.StartsWith(name, StringComparison.Ordinal) && l.Length > name.Length && l[name.Length] is ' ' or '{')
+        .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// A warm-up round: resets the <paramref name="shards"/> to TRIM_HORIZON and waits until the nodes have processed
+    /// <paramref name="expected"/> more records. A node that has just started runs code the JIT compiler has not
+    /// yet optimised, and its entities and connections are new; the drain timed afterwards is to measure the
+    /// pipeline's steady state (the suite adds rounds until the JIT compiler has settled).
+    /// </summary>
+    public async Task<Stretch> WarmUpAsync(IReadOnlyList<string> shards, long expected, TimeSpan tail, TimeSpan timeout, CancellationToken ct)
+    {
+        var before = await MetersAsync();
+        await Task.WhenAll(shards.Select(s => _checkpoints.ResetAsync(Stream, s, ShardStartPosition.TrimHorizon, ct)));
+        return await AwaitProcessedAsync(before, before.Processed + expected, tail, timeout, ct);
+    }
+
+    /// <summary>
+    /// Waits until the nodes' processed counter reaches <paramref name="target"/>, sampling the meters twice a second;
+    /// returns everything since <paramref name="start"/> and the last <paramref name="tail"/> of it.
+    /// </summary>
+    public async Task<Stretch> AwaitProcessedAsync(Meters start, double target, TimeSpan tail, TimeSpan timeout, CancellationToken ct)
+    {
+        var samples = new List<Meters> { start };
+        var deadline = Stopwatch.StartNew();
+        while (samples[^1].Processed < target)
+        {
+            if (deadline.Elapsed > timeout)
+                throw new TimeoutException($"{target - start.Processed:N0} records not processed within {timeout} (still {target - samples[^1].Processed:N0} to go)");
+            await Task.Delay(500, ct);
+            samples.Add(await MetersAsync());
+        }
+        var end = samples[^1];
+        var tailStart = samples.LastOrDefault(m => end.At - m.At >= tail, samples[0]);
+        return new Stretch(end - start, end - tailStart);
+    }
+
     /// <summary>
     /// Resets the <paramref name="shards"/> to TRIM_HORIZON and waits until the nodes have processed
     /// <paramref name="expected"/> more records (durably: the records counter moves after the entities' journal
-    /// writes). Returns events/s from the first record read to the last one processed, the CPU time the nodes spent
-    /// meanwhile (a figure that the other processes sharing the machine disturb far less than the wall clock), and
-    /// how much of it the JIT compiler took.
+    /// writes). Returns events/s from the first record read to the last one processed, and the nodes' meters over
+    /// that time: their CPU time (a figure that the other processes sharing the machine disturb far less than the
+    /// wall clock) and how much of it the JIT compiler took.
     /// </summary>
-    public async Task<(double PerSecond, TimeSpan Elapsed, double CpuSeconds, double JitSeconds)> DrainAsync(IReadOnlyList<string> shards, int expected,
+    public async Task<(double PerSecond, TimeSpan Elapsed, Meters Used)> DrainAsync(IReadOnlyList<string> shards, long expected,
         TimeSpan timeout, CancellationToken ct)
     {
-        var processedBefore = await Cluster.MetricAsync("basketball_records_read_total");
-        var cpuBefore = await Cluster.MetricAsync("process_cpu_seconds_total");
-        var jitBefore = await Cluster.MetricAsync(JitSeconds);
+        var before = await MetersAsync();
         var readBefore = await Cluster.RecordsReadAsync();
         await Task.WhenAll(shards.Select(s => _checkpoints.ResetAsync(Stream, s, ShardStartPosition.TrimHorizon, ct)));
 
@@ -128,75 +177,185 @@ public sealed class PipelineBench : IAsyncDisposable
             if (deadline.Elapsed > timeout)
                 throw new TimeoutException($"no record read within {timeout} of the reset");
         }
-        while (await Cluster.MetricAsync("basketball_records_read_total") - processedBefore < expected)
+        while (await Cluster.MetricAsync(Processed) - before.Processed < expected)
         {
             if (deadline.Elapsed > timeout)
                 throw new TimeoutException($"{expected} records not processed within {timeout}");
             await Task.Delay(100, ct); // /metrics costs the node CPU: polled often it would slow what it measures
         }
         var elapsed = clock.Elapsed - firstRead.Value;
-        var cpu = await Cluster.MetricAsync("process_cpu_seconds_total") - cpuBefore;
-        var jit = await Cluster.MetricAsync(JitSeconds) - jitBefore;
-        return (expected / elapsed.TotalSeconds, elapsed, cpu, jit);
+        var used = await MetersAsync() - before;
+        return (expected / elapsed.TotalSeconds, elapsed, used);
     }
 
+    /// <param name="Latencies">ms from each probe's put being acknowledged to the GET that first showed it.</param>
+    /// <param name="PutMillis">ms of each probe's put (PutRecord call → acknowledgement).</param>
+    /// <param name="Window">From the first probe to the last probe seen.</param>
+    /// <param name="Requested">Events/s the load was asked for.</param>
+    /// <param name="PutPerSecond">Load records acknowledged by Kinesis during the window, per second.</param>
+    /// <param name="ProcessedPerSecond">Records the node processed during the window (load and probes), per second.</param>
+    /// <param name="Gets">GET /api/games/{id} calls of the probes, in the window.</param>
+    /// <param name="Late">Probes sent after their time because every probe game still had one outstanding.</param>
+    /// <param name="LoadLasted">Whether the load was still being sent when the window ended.</param>
+    public sealed record LatencyRun(List<double> Latencies, List<double> PutMillis, TimeSpan Window, double Requested, double PutPerSecond,
+        double ProcessedPerSecond, long Gets, int Late, bool LoadLasted, double[] GameWriteQuantiles, double[] ProjectionWriteQuantiles);
+
+    /// <summary>How often a probe's game is asked whether it shows the probe yet (only while that probe is outstanding).</summary>
+    public static readonly TimeSpan ProbePollInterval = TimeSpan.FromMilliseconds(20);
+
     /// <summary>
-    /// Latency at a steady rate: <paramref name="load"/> is put at <paramref name="rate"/> events/s while one probe
-    /// game's events go one at a time; each probe is timed from its put being acknowledged to the game's
-    /// HTTP projection showing it applied.
+    /// Latency at a steady rate. <paramref name="load"/> is put at <paramref name="rate"/> events/s from
+    /// <paramref name="ramp"/> before the first probe until the last probe is seen. Meanwhile <paramref name="probes"/>
+    /// probes are sent evenly over <paramref name="duration"/> (open loop: the next probe does not wait for the last),
+    /// each one event of one of <paramref name="probeGames"/>' games in turn (a game has at most one probe outstanding,
+    /// so its events stay in order). A probe is timed from its put being acknowledged to the first GET
+    /// /api/games/{id} that shows it as the game's last event; its game is asked every <see cref="ProbePollInterval"/>
+    /// while the probe is outstanding, never otherwise. Every record goes to <paramref name="stream"/>'s ledger.
     /// </summary>
-    public async Task<(List<double> Latencies, double[] GameWriteQuantiles, double[] ProjectionWriteQuantiles)> LatencyAsync(Workload load, Workload probe, double rate,
-        TimeSpan duration, CancellationToken ct)
+    public async Task<LatencyRun> LatencyAsync(BenchStream stream, Workload load, Workload probeGames, double rate, TimeSpan ramp, TimeSpan duration,
+        int probes, CancellationToken ct)
     {
         var node = Cluster.Nodes[0]!;
+        var games = probeGames.Season.Games;
+        // The probe games exist before the window: their first two events (scheduled, started) are put and seen.
+        await Parallel.ForEachAsync(games, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (game, token) =>
+        {
+            foreach (var evt in game.Events.Take(2))
+                stream.Count((await Client.PutRecordAsync(Stream, evt.AggregateId, Domain.Events.EventJson.Serialize(evt), cancellationToken: token)).ShardId);
+            var seen = Stopwatch.StartNew();
+            while (await LastEventIdAsync(node, game.GameId) != game.Events[1].EventId)
+            {
+                if (seen.Elapsed > TimeSpan.FromSeconds(60))
+                    throw new TimeoutException($"probe game {game.GameId} not started within 60 s");
+                await Task.Delay(50, token);
+            }
+        });
+
         var writesBefore = await HistogramAsync(node, GameWrites);
         var projectionBefore = await HistogramAsync(node, ProjectionWrites);
         await using var producer = new KinesisProducer(Client, new KinesisProducerOptions(Stream));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        stop.CancelAfter(duration);
-
+        var clock = Stopwatch.StartNew();
+        var acknowledged = new List<(TimeSpan At, int Records)>();
+        var exhausted = false;
         var sender = Task.Run(async () =>
         {
             var tick = TimeSpan.FromMilliseconds(100);
-            var perTick = Math.Max(1, (int)Math.Round(rate * tick.TotalSeconds));
-            var clock = Stopwatch.StartNew();
             var sent = 0;
             var puts = new List<Task>();
-            while (!stop.IsCancellationRequested && sent < load.Count)
+            while (!stop.IsCancellationRequested)
             {
-                var chunk = load.Records.Skip(sent).Take(perTick).ToList();
-                sent += chunk.Count;
-                puts.Add(producer.PutAsync(chunk, CancellationToken.None));
-                var due = TimeSpan.FromTicks(tick.Ticks * (sent / perTick));
-                if (due > clock.Elapsed)
-                    await Task.Delay(due - clock.Elapsed, CancellationToken.None);
+                var due = Math.Min(load.Count, (int)(rate * clock.Elapsed.TotalSeconds)) - sent;
+                if (due > 0)
+                {
+                    var chunk = load.Records.Skip(sent).Take(due).ToList();
+                    sent += chunk.Count;
+                    puts.Add(producer.PutAsync(chunk, CancellationToken.None).ContinueWith(t =>
+                    {
+                        stream.Count(t.Result);
+                        lock (acknowledged)
+                            acknowledged.Add((clock.Elapsed, t.Result.SucceededCount));
+                    }, TaskScheduler.Default));
+                }
+                if (sent == load.Count)
+                {
+                    exhausted = true;
+                    break;
+                }
+                await Task.Delay(tick, CancellationToken.None);
             }
             await Task.WhenAll(puts);
-            return sent;
         }, CancellationToken.None);
 
-        var game = probe.Season.Games[0];
+        await Task.Delay(ramp, ct);
+        var windowStart = clock.Elapsed;
+        var metersStart = await MetersAsync();
         var latencies = new List<double>();
-        foreach (var evt in game.Events)
+        var putMillis = new List<double>();
+        long gets = 0;
+        var late = 0;
+        var next = games.Select(_ => 2).ToArray(); // each game's next event
+        var busy = new bool[games.Count];
+        var tasks = new List<Task>();
+        var interval = duration / probes;
+        var turn = 0;
+        for (var i = 0; i < probes; i++)
         {
-            if (stop.IsCancellationRequested)
-                break;
-            var put = await producer.PutAsync([(evt.AggregateId, (ReadOnlyMemory<byte>)Domain.Events.EventJson.Serialize(evt))], CancellationToken.None);
-            if (!put.AllSucceeded)
-                throw new InvalidOperationException($"probe put failed: {put.Records[0].ErrorCode}");
-            var acknowledged = Stopwatch.StartNew();
-            while (await LastEventIdAsync(node, game.GameId) != evt.EventId)
+            var at = windowStart + interval * i;
+            if (at > clock.Elapsed)
+                await Task.Delay(at - clock.Elapsed, ct);
+            int g;
+            var waited = false;
+            while (true)
             {
-                if (acknowledged.Elapsed > TimeSpan.FromSeconds(30))
-                    throw new TimeoutException($"probe {evt.EventId} not applied within 30 s");
-                await Task.Delay(2, CancellationToken.None);
+                lock (busy)
+                {
+                    if (Enumerable.Range(0, games.Count).All(k => next[k] >= games[k].Events.Count - 1))
+                        throw new InvalidOperationException($"the {games.Count} probe games have no event left for probe {i + 1} of {probes}");
+                    g = Enumerable.Range(0, games.Count).Select(k => (turn + k) % games.Count)
+                        .FirstOrDefault(k => !busy[k] && next[k] < games[k].Events.Count - 1, -1);
+                    if (g >= 0)
+                    {
+                        busy[g] = true;
+                        turn = g + 1;
+                        break;
+                    }
+                }
+                // Every game still waits for its probe: this one goes late (counted) rather than out of order.
+                waited = true;
+                await Task.Delay(5, ct);
             }
-            latencies.Add(acknowledged.Elapsed.TotalMilliseconds);
+            if (waited)
+                late++;
+            var evt = games[g].Events[next[g]++];
+            tasks.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    var putAt = clock.Elapsed;
+                    var put = await Client.PutRecordAsync(Stream, evt.AggregateId, Domain.Events.EventJson.Serialize(evt), cancellationToken: ct);
+                    stream.Count(put.ShardId);
+                    var ackAt = clock.Elapsed;
+                    while (true)
+                    {
+                        Interlocked.Increment(ref gets);
+                        var last = await LastEventIdAsync(node, evt.AggregateId);
+                        if (last == evt.EventId)
+                            break;
+                        if (clock.Elapsed - ackAt > TimeSpan.FromSeconds(60))
+                            throw new TimeoutException($"probe {evt.EventId} of {evt.AggregateId} not visible within 60 s");
+                        await Task.Delay(ProbePollInterval, ct);
+                    }
+                    var seenAt = clock.Elapsed;
+                    lock (latencies)
+                    {
+                        latencies.Add((seenAt - ackAt).TotalMilliseconds);
+                        putMillis.Add((ackAt - putAt).TotalMilliseconds);
+                    }
+                }
+                finally
+                {
+                    lock (busy)
+                        busy[g] = false;
+                }
+            }, ct));
         }
+        await Task.WhenAll(tasks);
+        var windowEnd = clock.Elapsed;
+        var metersEnd = await MetersAsync();
+        var lasted = !exhausted;
+        await stop.CancelAsync();
         await sender;
+
+        var window = windowEnd - windowStart;
+        double putInWindow;
+        lock (acknowledged)
+            putInWindow = acknowledged.Where(a => a.At >= windowStart && a.At <= windowEnd).Sum(a => a.Records);
         var writes = Subtract(await HistogramAsync(node, GameWrites), writesBefore);
         var projection = Subtract(await HistogramAsync(node, ProjectionWrites), projectionBefore);
-        return (latencies, [Quantile(writes, 0.5), Quantile(writes, 0.99)], [Quantile(projection, 0.5), Quantile(projection, 0.99)]);
+        return new LatencyRun(latencies, putMillis, window, rate, putInWindow / window.TotalSeconds,
+            (metersEnd.Processed - metersStart.Processed) / window.TotalSeconds, gets, late, lasted,
+            [Quantile(writes, 0.5), Quantile(writes, 0.99)], [Quantile(projection, 0.5), Quantile(projection, 0.99)]);
     }
 
     private const string GameWrites = "basketball_journal_write_seconds_bucket{type=\"game\"";
@@ -233,7 +392,7 @@ public sealed class PipelineBench : IAsyncDisposable
     /// kill -9 of the non-seed node reading the most shards while records keep arriving; the time until a
     /// survivor reads one of its shards again.
     /// </summary>
-    public async Task<TimeSpan> FailoverAsync(Workload trickle, CancellationToken ct)
+    public async Task<TimeSpan> FailoverAsync(BenchStream stream, Workload trickle, CancellationToken ct)
     {
         var readers = await Cluster.ReadersAsync();
         var victim = readers.Values.Select(n => n[0]).Where(n => n != 0).GroupBy(n => n).OrderByDescending(g => g.Count()).First().Key;
@@ -242,8 +401,7 @@ public sealed class PipelineBench : IAsyncDisposable
         var before = await ReadByShardAsync(survivors);
         // Only records of the dead node's shards can show a survivor reading them: a trickle that missed them all
         // (a few games on a few of twelve shards) would wait for nothing.
-        var shards = await Client.ListShardsAsync(Stream, ct);
-        var keys = trickle.Records.Select(r => r.PartitionKey).Distinct().Where(key => orphaned.Contains(ShardOf(key, shards))).ToHashSet();
+        var keys = trickle.Records.Select(r => r.PartitionKey).Distinct().Where(key => orphaned.Contains(stream.ShardOf(key))).ToHashSet();
         var records = trickle.Records.Where(r => keys.Contains(r.PartitionKey)).ToList();
         if (records.Count == 0)
             throw new InvalidOperationException($"none of the trickle's {trickle.Records.Count} records lands on the dead node's shards {string.Join(", ", orphaned)}");
@@ -256,7 +414,7 @@ public sealed class PipelineBench : IAsyncDisposable
             {
                 if (stop.IsCancellationRequested)
                     return;
-                await producer.PutAsync(chunk, CancellationToken.None);
+                stream.Count(await producer.PutAsync(chunk, CancellationToken.None));
                 await Task.Delay(100, CancellationToken.None);
             }
         }, CancellationToken.None);
@@ -282,13 +440,6 @@ public sealed class PipelineBench : IAsyncDisposable
             await stop.CancelAsync();
             await sender;
         }
-    }
-
-    /// <summary>The open shard Kinesis puts a partition key on: the MD5 of the key, as a 128-bit number, in the shard's hash range.</summary>
-    private static string ShardOf(string partitionKey, IReadOnlyList<Shard> shards)
-    {
-        var hash = new BigInteger(MD5.HashData(Encoding.UTF8.GetBytes(partitionKey)), isUnsigned: true, isBigEndian: true);
-        return shards.Single(s => s.IsOpen && BigInteger.Parse(s.HashKeyRange.StartingHashKey) <= hash && hash <= BigInteger.Parse(s.HashKeyRange.EndingHashKey)).ShardId;
     }
 
     private async Task<Dictionary<string, long>> ReadByShardAsync(IEnumerable<int> nodes)

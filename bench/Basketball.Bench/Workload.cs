@@ -28,8 +28,11 @@ public sealed class Workload
         var season = SeasonGenerator.Generate(new SimulationOptions(games, seed, playsPerGame, correctionRate));
         if (!registrations)
             season = season with { Registrations = [] };
-        return new Workload(season, SendPlan.Create(season, seed));
+        return Of(season, seed);
     }
+
+    /// <summary>The records of <paramref name="season"/> in send order: registrations, then its games interleaved.</summary>
+    public static Workload Of(Season season, int seed) => new(season, SendPlan.Create(season, seed));
 
     /// <summary>The journal persistence id of an event's aggregate (game-… / player-…).</summary>
     public static string PersistenceId(EventEnvelope evt) =>

@@ -46,6 +46,13 @@ public sealed class PostgresFixture : IAsyncLifetime
 
     public static bool IsSkipped => Environment.GetEnvironmentVariable(SkipVariable) == "1";
 
+    /// <summary>
+    /// Off (the default, what the tests use): fsync, synchronous_commit and full_page_writes are off, which makes
+    /// the tests fast. On: the three keep PostgreSQL's defaults, so a commit waits for its WAL flush as in production;
+    /// the benchmarks use it. Set before the server starts (an init-only property keeps xunit's single constructor).
+    /// </summary>
+    public bool Durable { get; init; }
+
     public int Port { get; private set; }
 
     /// <summary>The temp directory holding the data directory, the socket and the log; null until started and after dispose.</summary>
@@ -160,9 +167,10 @@ public sealed class PostgresFixture : IAsyncLifetime
             Port = FreeLoopbackPort();
             try
             {
-                // Durability is pointless for a throw-away server; turning it off makes the tests fast.
-                var options = $"-p {Port} -k {_rootDirectory} -c listen_addresses=127.0.0.1 " +
-                              "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200";
+                // Durability is pointless for a throw-away test server; turning it off makes the tests fast.
+                // Durable (the benchmarks) keeps the server's defaults: fsync, synchronous_commit, full_page_writes on.
+                var options = $"-p {Port} -k {_rootDirectory} -c listen_addresses=127.0.0.1 -c max_connections=200" +
+                              (Durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
                 await RunAsPostgresAsync("pg_ctl",
                     ["-D", DataDirectory, "-o", options, "-l", Path.Combine(_rootDirectory, "log"), "-w", "-t", "60", "start"],
                     cancellationToken);
@@ -183,7 +191,7 @@ public sealed class PostgresFixture : IAsyncLifetime
         }.ConnectionString;
         _started = true;
         StartupTime = watch.Elapsed;
-        Log($"PostgreSQL started on 127.0.0.1:{Port} in {StartupTime.TotalMilliseconds:F0} ms ({_rootDirectory})");
+        Log($"PostgreSQL started on 127.0.0.1:{Port} in {StartupTime.TotalMilliseconds:F0} ms ({_rootDirectory}), durability {(Durable ? "on" : "off")}");
     }
 
     private static bool IsRoot => Environment.UserName == "root";
