@@ -135,8 +135,7 @@ public sealed class KinesisProducerTests(KinesaliteFixture kinesalite)
 
         // The first record hangs in flight; the second waits behind it (same key) and is cancelled there.
         var put = producer.PutAsync([("k", "first"u8.ToArray()), ("k", "second"u8.ToArray())], cancel.Token);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (handler.Count("PutRecords") == 0 && DateTime.UtcNow < deadline) await Task.Delay(10);
+        await Eventually.Until(() => handler.Count("PutRecords") > 0, TimeSpan.FromSeconds(10), "the first record's PutRecords is in flight");
         await cancel.CancelAsync();
 
         await FluentActions.Awaiting(() => put).Should().ThrowAsync<OperationCanceledException>();
