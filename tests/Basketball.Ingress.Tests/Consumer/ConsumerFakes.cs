@@ -477,6 +477,4 @@ public static class Records
     /// <summary>A record the parser turns into a malformed_json dead letter.</summary>
     public static ShardRecord Junk(long sequenceNumber) =>
         new(sequenceNumber.ToString(), "junk", "not an event"u8.ToArray(), null);
-
-    public static IEnumerable<string> GamesOf(IEnumerable<EventEnvelope> events) => events.Select(e => e.AggregateId);
 }

@@ -161,6 +161,7 @@ public class IngressCoordinatorSpecs(ITestOutputHelper output) : ConsumerSpec(ou
         }
     }
 
+    /// <summary>This worker's shards: the ones named, or every shard when none is.</summary>
     private sealed class Owning(params string[] shards) : IShardOwnership
     {
         public bool Owns(string shardId) => shards.Length == 0 || shards.Contains(shardId);
