@@ -5,6 +5,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Basketball.Ingress.Checkpoints;
+using Basketball.Ingress.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Basketball.Ingress.Consumer;
@@ -25,7 +26,6 @@ public sealed class IngressCoordinator : ReceiveActor, IWithTimers
     private readonly Dictionary<string, ShardStatus> _statuses = new();
     private readonly HashSet<string> _completed = new();
     private readonly Dictionary<string, SuspectRecords> _suspects = new();
-    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
     private bool _discovering;
     private bool _draining;
 
@@ -157,12 +157,12 @@ public sealed class IngressCoordinator : ReceiveActor, IWithTimers
         var requester = stopAfter ? Self : Sender;
         var logger = _logger;
         var drains = _readers
-            .Select(reader => reader.Value.Ask<Drained>(Drain.Instance, DrainTimeout).ContinueWith(t =>
+            .Select(reader => reader.Value.Ask<Drained>(Drain.Instance, IngressHostingExtensions.DrainTimeout).ContinueWith(t =>
             {
                 // A drain that misses its deadline means the successor re-reads this shard's last batch: say which.
                 if (!t.IsCompletedSuccessfully)
                     logger.LogWarning("Draining the reader of {Shard} did not finish within {Timeout}; its next owner re-reads from its last checkpoint",
-                        reader.Key, DrainTimeout);
+                        reader.Key, IngressHostingExtensions.DrainTimeout);
                 return true;
             }, TaskContinuationOptions.ExecuteSynchronously))
             .ToArray();

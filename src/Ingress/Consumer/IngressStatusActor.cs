@@ -1,6 +1,7 @@
 // This node's ingress face: answers `ingress status` from the board, probes the input stream for readiness,
 // and drains the local readers on shutdown.
 using Akka.Actor;
+using Basketball.Ingress.Hosting;
 
 namespace Basketball.Ingress.Consumer;
 
@@ -19,7 +20,7 @@ public sealed class IngressStatusActor : ReceiveActor, IWithTimers
         {
             var requester = Sender;
             var drains = board.Coordinators
-                .Select(c => c.Ask<IngressDrained>(DrainAll.Instance, TimeSpan.FromSeconds(30)))
+                .Select(c => c.Ask<IngressDrained>(DrainAll.Instance, IngressHostingExtensions.DrainTimeout))
                 .ToArray();
             Task.WhenAll(drains).ContinueWith(t => new IngressDrained(t.IsCompletedSuccessfully ? t.Result.Sum(d => d.Readers) : 0),
                 TaskContinuationOptions.ExecuteSynchronously).PipeTo(requester);

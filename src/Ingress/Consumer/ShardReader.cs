@@ -1,5 +1,17 @@
 // Reads one Kinesis shard for as long as this node holds its lease: stream of batches → entities →
 // dead letters, and a fenced checkpoint that only ever covers durable records.
+//
+// Its life cycle is a state machine, one behaviour per state (Become), as Akka.NET's own Shard is:
+//
+//   AcquiringLease ─lease─▶ Reading ─Drain─▶ Draining ─stream ended─▶ Releasing ─final checkpoint, release─▶ stopped, Drained
+//         │                   │  └─stream completed at the shard end─▶ Completing ─SHARD_END checkpoint─▶ stopped, ShardCompleted
+//         │                   └─stream failed─▶ stopped (saves what is durable; ShardBatchFailed when a batch failed)
+//         └─lease already at SHARD_END (ShardCompleted), acquire failed, or Drain─▶ stopped
+//
+// Each state after AcquiringLease comes in two variants, idle and writing (a checkpoint save or a lease check in
+// flight): only an idle variant starts a write, so there is never more than one at a time, and the writing variant
+// takes the write's answer and returns to idle. A SHARD_END checkpoint saved, in whatever state, completes the
+// shard; a fenced write (CheckpointFencedException) stops the reader at once, writing nothing more.
 using Akka.Actor;
 using Akka.Event;
 using Akka.Streams;
@@ -23,15 +35,15 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _stopping = new();
     private readonly SequenceRange? _isolate;
-
-    private ShardLease? _lease;
-    private CheckpointWatermark _watermark = new();
     private readonly AggregateLanes _lanes;
-    private UniqueKillSwitch? _killSwitch;
-    private bool _saving;
+
+    // Set when the lease is taken, for every state after AcquiringLease.
+    private ShardLease _lease = null!;
+    private CheckpointWatermark _watermark = new();
     private int _durableSinceSave;
     private DateTime _leaseConfirmedAt = DateTime.UtcNow;
-    private IActorRef? _drainRequester;
+    // The running stream, for PostStop to abort; null once it ended.
+    private UniqueKillSwitch? _killSwitch;
 
     /// <param name="isolate">Records that failed this shard's earlier readers repeatedly (<see cref="SuspectRecords"/>).</param>
     public ShardReader(string shardId, string owner, IShardStreamApi api, ICheckpointStore checkpoints, RecordBatchProcessor processor,
@@ -48,44 +60,7 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
         _status = status;
         _logger = logger;
         _lanes = new AggregateLanes(options.MaxAggregatesInFlight);
-
-        Receive<LeaseAcquired>(OnLeaseAcquired);
-        Receive<BatchRead>(read =>
-        {
-            foreach (var record in read.SequenceNumbers)
-                _watermark.Register(record);
-        });
-        Receive<BatchDone>(OnBatchDone);
-        Receive<FlushCheckpoint>(_ =>
-        {
-            if (_watermark.HasUnsavedProgress)
-                SaveCheckpoint();
-            else
-                ConfirmLease();
-        });
-        Receive<LeaseConfirmed>(_ =>
-        {
-            _saving = false;
-            _leaseConfirmedAt = DateTime.UtcNow;
-            if (_drainRequester is not null && _killSwitch is null)
-                FinishDrain();
-        });
-        Receive<CheckpointSaved>(OnCheckpointSaved);
-        Receive<CheckpointFailed>(OnCheckpointFailed);
-        Receive<StreamEnded>(OnStreamEnded);
-        Receive<Drain>(_ =>
-        {
-            _drainRequester = Sender;
-            if (_killSwitch is null)
-                Context.Stop(Self);
-            else
-                _killSwitch.Shutdown(); // stop reading; the batch in flight finishes, then StreamEnded
-        });
-        Receive<Status.Failure>(failure =>
-        {
-            _log.Warning("Shard {0}: could not take the lease: {1}", _shardId, failure.Cause.Message);
-            Context.Stop(Self);
-        });
+        AcquiringLease();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -105,9 +80,195 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
         _stopping.Dispose();
     }
 
-    private void OnLeaseAcquired(LeaseAcquired acquired)
+    // ---- States -------------------------------------------------------------------------------------------
+
+    /// <summary>The lease is being taken (PreStart asked for it); nothing is read yet.</summary>
+    private void AcquiringLease()
     {
-        var lease = acquired.Lease;
+        Receive<LeaseAcquired>(acquired => StartReading(acquired.Lease));
+        Receive<Status.Failure>(failure =>
+        {
+            _log.Warning("Shard {0}: could not take the lease: {1}", _shardId, failure.Cause.Message);
+            Context.Stop(Self);
+        });
+        // Nothing read, nothing to checkpoint or release: stop at once (with no Drained answer, as ever).
+        Receive<Drain>(_ => Context.Stop(Self));
+    }
+
+    /// <summary>
+    /// The stream runs: each batch is registered with the watermark before it is processed, made durable when done,
+    /// and checkpointed every <see cref="IngressOptions.CheckpointEveryRecords"/> durable records, at the shard end,
+    /// and at each flush.
+    /// </summary>
+    private void Reading(bool writing)
+    {
+        Action whileWriting = () => Reading(writing: true);
+        ReceiveBatches(writing, whileWriting);
+        ReceiveFlush(writing, whileWriting);
+        Receive<Drain>(_ =>
+        {
+            var requester = Sender;
+            _killSwitch!.Shutdown(); // stop reading; the batches in flight finish, then StreamEnded
+            Become(() => Draining(requester, writing));
+        });
+        Receive<StreamEnded>(ended =>
+        {
+            if (ended.Failure is not null)
+            {
+                // The records in flight were not made durable: the checkpoint stays before them, the parent
+                // starts a new reader after a pause, and that reader reads them again (entities deduplicate).
+                _log.Warning(ended.Failure, "Shard {0}: reading failed; the reader restarts from its checkpoint", _shardId);
+                if (ended.Failure is BatchFailedException failed)
+                    Context.Parent.Tell(new ShardBatchFailed(_shardId, failed.Records));
+                if (!writing)
+                    StartSave(); // what is durable; nobody waits for its answer
+                Context.Stop(Self);
+                return;
+            }
+
+            _killSwitch = null;
+            if (_watermark.IsCompleteAtShardEnd)
+                Become(() => Completing(writing));
+            else
+                Context.Stop(Self); // cancelled: nothing else to do
+        });
+        if (writing)
+            ReceiveWriteAnswer(idle: () => Reading(writing: false), afterSave: () => SaveIfDue(whileWriting));
+    }
+
+    /// <summary>
+    /// Drain asked, the stream is stopping: the batches already read finish and are checkpointed as in
+    /// <see cref="Reading"/>; a failure of the stream now is just its end.
+    /// </summary>
+    private void Draining(IActorRef requester, bool writing)
+    {
+        Action whileWriting = () => Draining(requester, writing: true);
+        ReceiveBatches(writing, whileWriting);
+        ReceiveFlush(writing, whileWriting);
+        Receive<Drain>(_ =>
+        {
+            var latest = Sender; // the last to ask is answered
+            _killSwitch!.Shutdown();
+            Become(() => Draining(latest, writing));
+        });
+        Receive<StreamEnded>(_ =>
+        {
+            _killSwitch = null;
+            Become(() => Releasing(requester, writing));
+            if (!writing)
+                FinishDrain(requester);
+        });
+        if (writing)
+            ReceiveWriteAnswer(idle: () => Draining(requester, writing: false), afterSave: () => SaveIfDue(whileWriting));
+    }
+
+    /// <summary>
+    /// Draining, the stream has ended: save what became durable meanwhile, then release and answer
+    /// <see cref="Drained"/> (after the write in flight, if any; a failed write is retried at the next flush).
+    /// </summary>
+    private void Releasing(IActorRef requester, bool writing)
+    {
+        ReceiveFlush(writing, () => Releasing(requester, writing: true));
+        // Asked again once the stream has ended: stop at once (with no Drained answer, as ever).
+        Receive<Drain>(_ => Context.Stop(Self));
+        if (writing)
+            ReceiveWriteAnswer(idle: () => Releasing(requester, writing: false),
+                afterSave: () => FinishDrain(requester), afterLeaseCheck: () => FinishDrain(requester));
+    }
+
+    /// <summary>
+    /// The stream completed at the shard end and every record is durable: the SHARD_END checkpoint is in flight, or
+    /// is written at the next flush; once saved, the parent is told <see cref="ShardCompleted"/>.
+    /// </summary>
+    private void Completing(bool writing)
+    {
+        Action whileWriting = () => Completing(writing: true);
+        ReceiveFlush(writing, whileWriting);
+        // Nothing left to drain: stop at once (with no Drained answer, as ever); the next reader writes SHARD_END.
+        Receive<Drain>(_ => Context.Stop(Self));
+        if (writing)
+            ReceiveWriteAnswer(idle: () => Completing(writing: false), afterSave: () => SaveIfDue(whileWriting));
+    }
+
+    // ---- Handlers shared by the states ---------------------------------------------------------------------
+
+    private void ReceiveBatches(bool writing, Action whileWriting)
+    {
+        Receive<BatchRead>(read =>
+        {
+            foreach (var record in read.SequenceNumbers)
+                _watermark.Register(record);
+        });
+        Receive<BatchDone>(done =>
+        {
+            foreach (var record in done.Batch.Records)
+                _watermark.MarkDurable(record.SequenceNumber);
+            _durableSinceSave += done.Batch.Records.Count;
+            if (done.Outcome.ShardEnd)
+                _watermark.MarkShardEnd();
+            _metrics.ShardLag(_shardId, _status.MillisBehindLatest, _durableSinceSave + _watermark.InFlightCount);
+            if (!writing && (_durableSinceSave >= _options.CheckpointEveryRecords || _watermark.IsCompleteAtShardEnd))
+                Save(whileWriting);
+        });
+    }
+
+    /// <summary>The periodic flush: save unsaved progress, else check the lease now and then. A write in flight is enough.</summary>
+    private void ReceiveFlush(bool writing, Action whileWriting) =>
+        Receive<FlushCheckpoint>(_ =>
+        {
+            if (writing)
+                return;
+            if (_watermark.HasUnsavedProgress)
+                Save(whileWriting);
+            else
+                ConfirmLease(whileWriting);
+        });
+
+    /// <summary>The answers to the write in flight; each returns to the <paramref name="idle"/> variant of the state.</summary>
+    private void ReceiveWriteAnswer(Action idle, Action afterSave, Action? afterLeaseCheck = null)
+    {
+        Receive<CheckpointSaved>(saved =>
+        {
+            _leaseConfirmedAt = DateTime.UtcNow;
+            _watermark.MarkSaved(saved.SequenceNumber, saved.ShardEnd);
+            _durableSinceSave -= saved.Records;
+            _status.ReportCheckpoint(saved.SequenceNumber, saved.ShardEnd);
+            _metrics.ShardLag(_shardId, _status.MillisBehindLatest, _durableSinceSave + _watermark.InFlightCount);
+            if (saved.ShardEnd)
+            {
+                _log.Info("Shard {0}: read to its end, SHARD_END checkpoint written", _shardId);
+                Context.Parent.Tell(new ShardCompleted(_shardId));
+                Context.Stop(Self);
+                return;
+            }
+            Become(idle);
+            afterSave();
+        });
+        Receive<LeaseConfirmed>(_ =>
+        {
+            _leaseConfirmedAt = DateTime.UtcNow;
+            Become(idle);
+            afterLeaseCheck?.Invoke();
+        });
+        Receive<CheckpointFailed>(failed =>
+        {
+            if (failed.Cause is CheckpointFencedException)
+            {
+                // Another reader took this shard, or an operator reset it (a newer epoch): stop at once, write
+                // nothing more. The coordinator starts a new reader at its next discovery if the shard is still ours.
+                _log.Warning("Shard {0}: lease lost to a newer owner or a reset; this reader stops", _shardId);
+                Context.Stop(Self);
+                return;
+            }
+            _log.Warning(failed.Cause, "Shard {0}: checkpoint write failed; retried at the next flush", _shardId);
+            Become(idle);
+        });
+    }
+
+    // ---- Steps ---------------------------------------------------------------------------------------------
+
+    private void StartReading(ShardLease lease)
+    {
         _lease = lease;
         _watermark = new CheckpointWatermark(lease.SequenceNumber);
         _status.ReportCheckpoint(lease.SequenceNumber, lease.ShardEnd);
@@ -157,132 +318,65 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
         _killSwitch = killSwitch;
         completion.ContinueWith(t => new StreamEnded(t.Exception?.GetBaseException()), TaskContinuationOptions.ExecuteSynchronously).PipeTo(self);
         Timers.StartPeriodicTimer(nameof(FlushCheckpoint), FlushCheckpoint.Instance, _options.CheckpointEvery);
+        Become(() => Reading(writing: false));
     }
 
-    private void OnBatchDone(BatchDone done)
+    /// <summary>Saves the watermark (and the shard end) if it moved since the last save, entering <paramref name="whileWriting"/>.</summary>
+    private void Save(Action whileWriting)
     {
-        foreach (var record in done.Batch.Records)
-            _watermark.MarkDurable(record.SequenceNumber);
-        _durableSinceSave += done.Batch.Records.Count;
-        if (done.Outcome.ShardEnd)
-            _watermark.MarkShardEnd();
-        _metrics.ShardLag(_shardId, _status.MillisBehindLatest, _durableSinceSave + _watermark.InFlightCount);
-        if (_durableSinceSave >= _options.CheckpointEveryRecords || _watermark.IsCompleteAtShardEnd)
-            SaveCheckpoint();
+        if (StartSave())
+            Become(whileWriting);
     }
 
-    private void SaveCheckpoint()
+    private void SaveIfDue(Action whileWriting)
     {
-        if (_saving || _lease is null || !_watermark.HasUnsavedProgress)
-            return;
-        _saving = true;
+        if (_durableSinceSave >= _options.CheckpointEveryRecords)
+            Save(whileWriting);
+    }
+
+    /// <returns>False when there was nothing new to save.</returns>
+    private bool StartSave()
+    {
+        if (!_watermark.HasUnsavedProgress)
+            return false;
         var sequenceNumber = _watermark.Watermark;
         var shardEnd = _watermark.IsCompleteAtShardEnd;
         var saved = _durableSinceSave;
         _checkpoints.SaveAsync(_lease, sequenceNumber, shardEnd, CancellationToken.None).PipeTo(Self,
             success: () => new CheckpointSaved(sequenceNumber, shardEnd, saved),
             failure: ex => new CheckpointFailed(ex));
+        return true;
     }
 
     /// <summary>
     /// An idle reader writes nothing, so it would never learn that an operator reset the shard or another
     /// node took it: every <see cref="IngressOptions.LeaseCheckEvery"/> it checks its lease (a fenced no-op write).
     /// </summary>
-    private void ConfirmLease()
+    private void ConfirmLease(Action whileWriting)
     {
-        if (_saving || _lease is null || DateTime.UtcNow - _leaseConfirmedAt < _options.LeaseCheckEvery)
+        if (DateTime.UtcNow - _leaseConfirmedAt < _options.LeaseCheckEvery)
             return;
-        _saving = true;
         _checkpoints.SaveAsync(_lease, null, false, CancellationToken.None).PipeTo(Self,
             success: () => LeaseConfirmed.Instance,
             failure: ex => new CheckpointFailed(ex));
+        Become(whileWriting);
     }
 
-    private void OnCheckpointSaved(CheckpointSaved saved)
+    /// <summary>Releasing, no write in flight: save what is still unsaved (its answer calls this again), else release.</summary>
+    private void FinishDrain(IActorRef requester)
     {
-        _saving = false;
-        _leaseConfirmedAt = DateTime.UtcNow;
-        _watermark.MarkSaved(saved.SequenceNumber, saved.ShardEnd);
-        _durableSinceSave -= saved.Records;
-        _status.ReportCheckpoint(saved.SequenceNumber, saved.ShardEnd);
-        _metrics.ShardLag(_shardId, _status.MillisBehindLatest, _durableSinceSave + _watermark.InFlightCount);
-        if (saved.ShardEnd)
-        {
-            _log.Info("Shard {0}: read to its end, SHARD_END checkpoint written", _shardId);
-            Context.Parent.Tell(new ShardCompleted(_shardId));
-            Context.Stop(Self);
-            return;
-        }
-        if (_drainRequester is not null && _killSwitch is null)
-        {
-            FinishDrain();
-        }
-        else if (_durableSinceSave >= _options.CheckpointEveryRecords)
-        {
-            SaveCheckpoint();
-        }
-    }
-
-    private void OnCheckpointFailed(CheckpointFailed failed)
-    {
-        _saving = false;
-        if (failed.Cause is CheckpointFencedException)
-        {
-            // Another reader took this shard, or an operator reset it (a newer epoch): stop at once, write
-            // nothing more. The coordinator starts a new reader at its next discovery if the shard is still ours.
-            _log.Warning("Shard {0}: lease lost to a newer owner or a reset; this reader stops", _shardId);
-            _lease = null;
-            Context.Stop(Self);
-            return;
-        }
-        _log.Warning(failed.Cause, "Shard {0}: checkpoint write failed; retried at the next flush", _shardId);
-    }
-
-    private void OnStreamEnded(StreamEnded ended)
-    {
-        if (ended.Failure is not null && _drainRequester is null)
-        {
-            // The records in flight were not made durable: the checkpoint stays before them, the parent
-            // starts a new reader after a pause, and that reader reads them again (entities deduplicate).
-            _log.Warning(ended.Failure, "Shard {0}: reading failed; the reader restarts from its checkpoint", _shardId);
-            if (ended.Failure is BatchFailedException failed)
-                Context.Parent.Tell(new ShardBatchFailed(_shardId, failed.Records));
-            SaveCheckpoint();
-            Context.Stop(Self);
-            return;
-        }
-
-        _killSwitch = null;
-        if (_drainRequester is not null)
-        {
-            FinishDrain();
-        }
-        else if (!_watermark.IsCompleteAtShardEnd)
-        {
-            Context.Stop(Self); // cancelled: nothing else to do
-        }
-    }
-
-    /// <summary>Draining and the stream has ended: save what became durable meanwhile, then release (each step
-    /// waits for a write in flight; the handlers of its answer call this again).</summary>
-    private void FinishDrain()
-    {
-        if (_saving)
-            return;
         if (_watermark.HasUnsavedProgress)
-            SaveCheckpoint();
+            Save(() => Releasing(requester, writing: true));
         else
-            ReleaseAndStop();
+            ReleaseAndStop(requester);
     }
 
-    private void ReleaseAndStop()
+    private void ReleaseAndStop(IActorRef requester)
     {
-        var requester = _drainRequester;
-        var lease = _lease;
-        _lease = null;
         _log.Info("Shard {0}: drained; released at checkpoint {1} ({2} records not durable)", _shardId, _watermark.Watermark ?? "(none)", _watermark.InFlightCount);
-        var release = lease is null ? Task.CompletedTask : _checkpoints.ReleaseAsync(lease, CancellationToken.None);
-        release.ContinueWith(_ => new Drained(_shardId), TaskContinuationOptions.ExecuteSynchronously).PipeTo(requester ?? ActorRefs.Nobody);
+        _checkpoints.ReleaseAsync(_lease, CancellationToken.None)
+            .ContinueWith(_ => new Drained(_shardId), TaskContinuationOptions.ExecuteSynchronously)
+            .PipeTo(requester ?? ActorRefs.Nobody);
         Context.Stop(Self);
     }
 

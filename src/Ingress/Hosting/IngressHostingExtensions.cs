@@ -32,7 +32,10 @@ public sealed record KinesisIngressSetup(
 
 public static class IngressHostingExtensions
 {
-    /// <summary>How long a graceful shutdown waits for the shard readers to drain and checkpoint.</summary>
+    /// <summary>
+    /// How long a graceful shutdown waits for the shard readers to drain and checkpoint: the one definition, used by
+    /// the shutdown task here, by IngressStatusActor for its coordinators and by IngressCoordinator for its readers.
+    /// </summary>
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>
