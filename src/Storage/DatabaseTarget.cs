@@ -153,6 +153,55 @@ public sealed class DatabaseTarget
 
     public Task RunAsync(Func<Task> work) => Kind == DatabaseKind.Sqlite ? Task.Run(work) : work();
 
+    /// <summary>
+    /// A store's unit of work in one transaction: <paramref name="ensureSchema"/> (the store's tables, if given), a new
+    /// connection, a transaction at the provider's default isolation level, <paramref name="work"/> (its commands bound
+    /// with <see cref="CreateCommand"/>), commit. An exception leaves the transaction uncommitted: it is rolled back
+    /// when disposed. Runs on the caller's thread; wrap it in <see cref="RunAsync{T}"/> where that must not block.
+    /// </summary>
+    public async Task<T> InTransactionAsync<T>(Func<CancellationToken, Task>? ensureSchema, Func<DbConnection, DbTransaction, Task<T>> work,
+        CancellationToken cancellationToken)
+    {
+        if (ensureSchema is not null)
+            await ensureSchema(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var result = await work(connection, transaction).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <inheritdoc cref="InTransactionAsync{T}"/>
+    public Task InTransactionAsync(Func<CancellationToken, Task>? ensureSchema, Func<DbConnection, DbTransaction, Task> work,
+        CancellationToken cancellationToken) =>
+        InTransactionAsync(ensureSchema, async (connection, transaction) =>
+        {
+            await work(connection, transaction).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>
+    /// A store's single statement outside an explicit transaction (a read, or a write that is one statement and so
+    /// commits on its own): <paramref name="ensureSchema"/> (if given), a new connection, one command on it, <paramref name="work"/>.
+    /// </summary>
+    public async Task<T> WithCommandAsync<T>(Func<CancellationToken, Task>? ensureSchema, Func<DbCommand, Task<T>> work,
+        CancellationToken cancellationToken)
+    {
+        if (ensureSchema is not null)
+            await ensureSchema(cancellationToken).ConfigureAwait(false);
+        await using var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        return await work(command).ConfigureAwait(false);
+    }
+
+    /// <summary>A command on <paramref name="connection"/> that runs inside <paramref name="transaction"/>.</summary>
+    public static DbCommand CreateCommand(DbConnection connection, DbTransaction? transaction)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        return command;
+    }
+
     /// <summary>A description safe for logs: the kind and the target, never a password.</summary>
     public override string ToString() =>
         Kind == DatabaseKind.Sqlite ? $"sqlite:{SqlitePath}" : $"postgres:{Redact(ConnectionString)}";

@@ -1,4 +1,7 @@
-// SPEC §7 environment variables → the akka.hocon keys they override. The one place that mapping lives.
+// The SPEC §7 environment variables that override akka.hocon keys → those keys: the one place in code that mapping
+// lives (akka.hocon's `env:` comments and the README's table describe it too). The other §7 variables are no
+// akka.hocon keys and are read where they are used: BASKETBALL_OPS_TOKEN by OpsHosting, KINESIS_ENDPOINT and AWS_*
+// by KinesisOptions. Outside the node, the CLI reads BASKETBALL_JOURNAL and the simulator BASKETBALL_STREAM themselves.
 using Akka.Configuration;
 
 namespace Basketball.Cluster.Configuration;

@@ -35,34 +35,33 @@ public sealed class SqlCheckpointStore : ICheckpointStore
         ArgumentException.ThrowIfNullOrEmpty(stream);
         ArgumentException.ThrowIfNullOrEmpty(shardId);
         ArgumentException.ThrowIfNullOrEmpty(owner);
-        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
+        return await _database.WithCommandAsync(_schema.EnsureAsync, async command =>
+        {
+            // One atomic upsert: whoever runs it last holds the highest epoch, and every write under an older epoch fails.
+            command.CommandText = $"""
+                INSERT INTO {TableName} (stream, shard_id, shard_end, owner, epoch, updated_at)
+                VALUES (@stream, @shard_id, {_dialect.False}, @owner, 1, @now)
+                ON CONFLICT (stream, shard_id) DO UPDATE
+                   SET owner = excluded.owner, epoch = {TableName}.epoch + 1, updated_at = excluded.updated_at
+                RETURNING epoch, sequence_number, shard_end, start_position
+                """;
+            AddText(command, "stream", stream);
+            AddText(command, "shard_id", shardId);
+            AddText(command, "owner", owner);
+            _dialect.AddParameter(command, "now", _clock.GetUtcNow());
 
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        // One atomic upsert: whoever runs it last holds the highest epoch, and every write under an older epoch fails.
-        command.CommandText = $"""
-            INSERT INTO {TableName} (stream, shard_id, shard_end, owner, epoch, updated_at)
-            VALUES (@stream, @shard_id, {_dialect.False}, @owner, 1, @now)
-            ON CONFLICT (stream, shard_id) DO UPDATE
-               SET owner = excluded.owner, epoch = {TableName}.epoch + 1, updated_at = excluded.updated_at
-            RETURNING epoch, sequence_number, shard_end, start_position
-            """;
-        AddText(command, "stream", stream);
-        AddText(command, "shard_id", shardId);
-        AddText(command, "owner", owner);
-        _dialect.AddParameter(command, "now", _clock.GetUtcNow());
-
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            throw new InvalidOperationException($"Acquiring {stream}/{shardId} returned no row.");
-        return new ShardLease(
-            stream,
-            shardId,
-            owner,
-            reader.GetInt64(0),
-            SqlDialect.ReadNullableString(reader, 1),
-            _dialect.ReadBoolean(reader, 2),
-            ReadStartPosition(reader, 3));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                throw new InvalidOperationException($"Acquiring {stream}/{shardId} returned no row.");
+            return new ShardLease(
+                stream,
+                shardId,
+                owner,
+                reader.GetInt64(0),
+                SqlDialect.ReadNullableString(reader, 1),
+                _dialect.ReadBoolean(reader, 2),
+                ReadStartPosition(reader, 3));
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task SaveAsync(ShardLease lease, string? sequenceNumber, bool shardEnd, CancellationToken cancellationToken = default)
@@ -83,56 +82,52 @@ public sealed class SqlCheckpointStore : ICheckpointStore
         foreach (var write in writes)
             if (write.SequenceNumber is not null)
                 KinesisSequence.Validate(write.SequenceNumber, nameof(writes));
-        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        // Never backwards: sequence_key is the sequence number zero-padded to the widest Kinesis sequence number
-        // (129 digits), so byte-wise text order is numeric order and the database compares within this one
-        // UPDATE; no read-then-write race, no lock held across a round trip. sequence_number keeps Kinesis's
-        // spelling for people and for AFTER_SEQUENCE_NUMBER. The shard-end marker is sticky until a reset.
-        // Zero rows updated = the row's owner or epoch changed = fenced.
-        command.CommandText = $"""
-            UPDATE {TableName}
-               SET sequence_number = CASE WHEN @sequence_key IS NOT NULL AND (sequence_key IS NULL OR sequence_key < @sequence_key)
-                                          THEN @sequence_number ELSE sequence_number END,
-                   sequence_key    = CASE WHEN @sequence_key IS NOT NULL AND (sequence_key IS NULL OR sequence_key < @sequence_key)
-                                          THEN @sequence_key ELSE sequence_key END,
-                   shard_end = (shard_end OR @shard_end),
-                   updated_at = @now
-             WHERE stream = @stream AND shard_id = @shard_id AND owner = @owner AND epoch = @epoch
-            """;
-        var stream = AddText(command, "stream", null);
-        var shardId = AddText(command, "shard_id", null);
-        var owner = AddText(command, "owner", null);
-        var epoch = _dialect.AddParameter(command, "epoch", 0L);
-        epoch.DbType = DbType.Int64;
-        var sequenceNumber = AddText(command, "sequence_number", null);
-        var sequenceKey = AddText(command, "sequence_key", null);
-        var shardEnd = _dialect.AddParameter(command, "shard_end", false);
-        _dialect.AddParameter(command, "now", _clock.GetUtcNow());
-
-        var fenced = new List<ShardLease>();
-        // One lock order for every batch: two nodes saving overlapping shards (during a hand-over) then wait for
-        // each other instead of deadlocking.
-        foreach (var write in writes.OrderBy(w => w.Lease.Stream, StringComparer.Ordinal).ThenBy(w => w.Lease.ShardId, StringComparer.Ordinal))
+        return await _database.InTransactionAsync(_schema.EnsureAsync, async (connection, transaction) =>
         {
-            stream.Value = write.Lease.Stream;
-            shardId.Value = write.Lease.ShardId;
-            owner.Value = write.Lease.Owner;
-            epoch.Value = write.Lease.Epoch;
-            _dialect.SetValue(sequenceNumber, write.SequenceNumber);
-            _dialect.SetValue(sequenceKey, write.SequenceNumber is null ? null : KinesisSequence.ToSortKey(write.SequenceNumber));
-            _dialect.SetValue(shardEnd, write.ShardEnd);
-            var updated = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            if (updated == 0)
-                fenced.Add(write.Lease);
-        }
+            await using var command = DatabaseTarget.CreateCommand(connection, transaction);
+            // Never backwards: sequence_key is the sequence number zero-padded to the widest Kinesis sequence number
+            // (129 digits), so byte-wise text order is numeric order and the database compares within this one
+            // UPDATE; no read-then-write race, no lock held across a round trip. sequence_number keeps Kinesis's
+            // spelling for people and for AFTER_SEQUENCE_NUMBER. The shard-end marker is sticky until a reset.
+            // Zero rows updated = the row's owner or epoch changed = fenced.
+            command.CommandText = $"""
+                UPDATE {TableName}
+                   SET sequence_number = CASE WHEN @sequence_key IS NOT NULL AND (sequence_key IS NULL OR sequence_key < @sequence_key)
+                                              THEN @sequence_number ELSE sequence_number END,
+                       sequence_key    = CASE WHEN @sequence_key IS NOT NULL AND (sequence_key IS NULL OR sequence_key < @sequence_key)
+                                              THEN @sequence_key ELSE sequence_key END,
+                       shard_end = (shard_end OR @shard_end),
+                       updated_at = @now
+                 WHERE stream = @stream AND shard_id = @shard_id AND owner = @owner AND epoch = @epoch
+                """;
+            var stream = AddText(command, "stream", null);
+            var shardId = AddText(command, "shard_id", null);
+            var owner = AddText(command, "owner", null);
+            var epoch = _dialect.AddParameter(command, "epoch", 0L);
+            epoch.DbType = DbType.Int64;
+            var sequenceNumber = AddText(command, "sequence_number", null);
+            var sequenceKey = AddText(command, "sequence_key", null);
+            var shardEnd = _dialect.AddParameter(command, "shard_end", false);
+            _dialect.AddParameter(command, "now", _clock.GetUtcNow());
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return fenced;
+            var fenced = new List<ShardLease>();
+            // One lock order for every batch: two nodes saving overlapping shards (during a hand-over) then wait for
+            // each other instead of deadlocking.
+            foreach (var write in writes.OrderBy(w => w.Lease.Stream, StringComparer.Ordinal).ThenBy(w => w.Lease.ShardId, StringComparer.Ordinal))
+            {
+                stream.Value = write.Lease.Stream;
+                shardId.Value = write.Lease.ShardId;
+                owner.Value = write.Lease.Owner;
+                epoch.Value = write.Lease.Epoch;
+                _dialect.SetValue(sequenceNumber, write.SequenceNumber);
+                _dialect.SetValue(sequenceKey, write.SequenceNumber is null ? null : KinesisSequence.ToSortKey(write.SequenceNumber));
+                _dialect.SetValue(shardEnd, write.ShardEnd);
+                var updated = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                if (updated == 0)
+                    fenced.Add(write.Lease);
+            }
+            return fenced;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<ShardCheckpoint?> GetAsync(string stream, string shardId, CancellationToken cancellationToken = default)
@@ -152,25 +147,24 @@ public sealed class SqlCheckpointStore : ICheckpointStore
         ArgumentException.ThrowIfNullOrEmpty(stream);
         ArgumentException.ThrowIfNullOrEmpty(shardId);
         ArgumentNullException.ThrowIfNull(position);
-        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        // The epoch moves too: the reader holding the shard is fenced on its next save and stops, so it cannot
-        // write its old position over the reset; the next acquire starts from the requested position.
-        command.CommandText = $"""
-            INSERT INTO {TableName} (stream, shard_id, shard_end, start_position, owner, epoch, updated_at)
-            VALUES (@stream, @shard_id, {_dialect.False}, @start_position, NULL, 1, @now)
-            ON CONFLICT (stream, shard_id) DO UPDATE
-               SET sequence_number = NULL, sequence_key = NULL, shard_end = {_dialect.False},
-                   start_position = excluded.start_position, owner = NULL,
-                   epoch = {TableName}.epoch + 1, updated_at = excluded.updated_at
-            """;
-        AddText(command, "stream", stream);
-        AddText(command, "shard_id", shardId);
-        AddText(command, "start_position", position.ToString());
-        _dialect.AddParameter(command, "now", _clock.GetUtcNow());
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await _database.WithCommandAsync(_schema.EnsureAsync, command =>
+        {
+            // The epoch moves too: the reader holding the shard is fenced on its next save and stops, so it cannot
+            // write its old position over the reset; the next acquire starts from the requested position.
+            command.CommandText = $"""
+                INSERT INTO {TableName} (stream, shard_id, shard_end, start_position, owner, epoch, updated_at)
+                VALUES (@stream, @shard_id, {_dialect.False}, @start_position, NULL, 1, @now)
+                ON CONFLICT (stream, shard_id) DO UPDATE
+                   SET sequence_number = NULL, sequence_key = NULL, shard_end = {_dialect.False},
+                       start_position = excluded.start_position, owner = NULL,
+                       epoch = {TableName}.epoch + 1, updated_at = excluded.updated_at
+                """;
+            AddText(command, "stream", stream);
+            AddText(command, "shard_id", shardId);
+            AddText(command, "start_position", position.ToString());
+            _dialect.AddParameter(command, "now", _clock.GetUtcNow());
+            return command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public Task ReleaseAsync(ShardLease lease, CancellationToken cancellationToken = default) =>
@@ -179,21 +173,20 @@ public sealed class SqlCheckpointStore : ICheckpointStore
     private async Task ReleaseCoreAsync(ShardLease lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        // The epoch stays: the next acquire increments it anyway. A stale lease matches no row and releases nothing.
-        command.CommandText = $"""
-            UPDATE {TableName} SET owner = NULL, updated_at = @now
-             WHERE stream = @stream AND shard_id = @shard_id AND owner = @owner AND epoch = @epoch
-            """;
-        AddText(command, "stream", lease.Stream);
-        AddText(command, "shard_id", lease.ShardId);
-        AddText(command, "owner", lease.Owner);
-        _dialect.AddParameter(command, "epoch", lease.Epoch);
-        _dialect.AddParameter(command, "now", _clock.GetUtcNow());
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await _database.WithCommandAsync(_schema.EnsureAsync, command =>
+        {
+            // The epoch stays: the next acquire increments it anyway. A stale lease matches no row and releases nothing.
+            command.CommandText = $"""
+                UPDATE {TableName} SET owner = NULL, updated_at = @now
+                 WHERE stream = @stream AND shard_id = @shard_id AND owner = @owner AND epoch = @epoch
+                """;
+            AddText(command, "stream", lease.Stream);
+            AddText(command, "shard_id", lease.ShardId);
+            AddText(command, "owner", lease.Owner);
+            _dialect.AddParameter(command, "epoch", lease.Epoch);
+            _dialect.AddParameter(command, "now", _clock.GetUtcNow());
+            return command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     private Task<IReadOnlyList<ShardCheckpoint>> QueryAsync(string where, string stream, string? shardId, CancellationToken cancellationToken) =>
@@ -202,55 +195,53 @@ public sealed class SqlCheckpointStore : ICheckpointStore
     private async Task<IReadOnlyList<ShardCheckpoint>> QueryCoreAsync(string where, string stream, string? shardId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(stream);
-        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT stream, shard_id, sequence_number, shard_end, start_position, owner, epoch, updated_at
-              FROM {TableName} {where}
-            """;
-        AddText(command, "stream", stream);
-        if (shardId is not null)
-            AddText(command, "shard_id", shardId);
-
-        var rows = new List<ShardCheckpoint>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        return await _database.WithCommandAsync(_schema.EnsureAsync, async command =>
         {
-            rows.Add(new ShardCheckpoint(
-                reader.GetString(0),
-                reader.GetString(1),
-                SqlDialect.ReadNullableString(reader, 2),
-                _dialect.ReadBoolean(reader, 3),
-                ReadStartPosition(reader, 4),
-                SqlDialect.ReadNullableString(reader, 5),
-                reader.GetInt64(6),
-                _dialect.ReadTimestamp(reader, 7)));
-        }
-        return rows;
+            command.CommandText = $"""
+                SELECT stream, shard_id, sequence_number, shard_end, start_position, owner, epoch, updated_at
+                  FROM {TableName} {where}
+                """;
+            AddText(command, "stream", stream);
+            if (shardId is not null)
+                AddText(command, "shard_id", shardId);
+
+            var rows = new List<ShardCheckpoint>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                rows.Add(new ShardCheckpoint(
+                    reader.GetString(0),
+                    reader.GetString(1),
+                    SqlDialect.ReadNullableString(reader, 2),
+                    _dialect.ReadBoolean(reader, 3),
+                    ReadStartPosition(reader, 4),
+                    SqlDialect.ReadNullableString(reader, 5),
+                    reader.GetInt64(6),
+                    _dialect.ReadTimestamp(reader, 7)));
+            }
+            return rows;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task CreateSchemaAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            CREATE TABLE IF NOT EXISTS {TableName} (
-                stream          TEXT NOT NULL,
-                shard_id        TEXT NOT NULL,
-                sequence_number TEXT NULL,
-                sequence_key    {_dialect.BinaryText} NULL,
-                shard_end       {_dialect.BooleanType} NOT NULL DEFAULT {_dialect.False},
-                start_position  TEXT NULL,
-                owner           TEXT NULL,
-                epoch           BIGINT NOT NULL DEFAULT 0,
-                updated_at      {_dialect.TimestampType} NOT NULL,
-                PRIMARY KEY (stream, shard_id)
-            )
-            """;
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    private Task CreateSchemaAsync(CancellationToken cancellationToken) =>
+        _database.WithCommandAsync(ensureSchema: null, command =>
+        {
+            command.CommandText = $"""
+                CREATE TABLE IF NOT EXISTS {TableName} (
+                    stream          TEXT NOT NULL,
+                    shard_id        TEXT NOT NULL,
+                    sequence_number TEXT NULL,
+                    sequence_key    {_dialect.BinaryText} NULL,
+                    shard_end       {_dialect.BooleanType} NOT NULL DEFAULT {_dialect.False},
+                    start_position  TEXT NULL,
+                    owner           TEXT NULL,
+                    epoch           BIGINT NOT NULL DEFAULT 0,
+                    updated_at      {_dialect.TimestampType} NOT NULL,
+                    PRIMARY KEY (stream, shard_id)
+                )
+                """;
+            return command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
 
     // Text parameters are typed explicitly: PostgreSQL cannot infer a type for a NULL in "@p IS NOT NULL".
     private DbParameter AddText(DbCommand command, string name, string? value)

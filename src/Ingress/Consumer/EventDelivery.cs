@@ -5,11 +5,15 @@ using Basketball.Domain;
 using Basketball.Domain.Events;
 using Basketball.Shards.Entities;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
 
 namespace Basketball.Ingress.Consumer;
 
 public sealed class EventDelivery(IActorRef games, IActorRef players, IngressOptions options, ILogger logger)
 {
+    private readonly ResiliencePipeline _retry = RetryPipeline(options.MaxDeliveryAttempts);
+
     /// <summary>
     /// An answer per event, same order. After <see cref="IngressOptions.MaxDeliveryAttempts"/> unanswered attempts
     /// (the entity keeps failing, its shard cannot be placed, the journal is down) every event of the group is
@@ -20,31 +24,63 @@ public sealed class EventDelivery(IActorRef games, IActorRef players, IngressOpt
     {
         var region = type == AggregateType.Game ? games : players;
         var command = new ProcessEvents(aggregateId, events);
-        Exception? last = null;
-        for (var attempt = 1; attempt <= options.MaxDeliveryAttempts; attempt++)
+        var attempts = 0;
+        if (options.MaxDeliveryAttempts < 1)
+            return Failed(last: null);
+        try
         {
-            try
+            var reply = await _retry.ExecuteAsync(async token =>
             {
-                var reply = await region.Ask<EventsProcessed>(command, options.AskTimeout, cancellationToken);
-                return new Delivered(reply.Outcomes, attempt);
-            }
-            // Every failure of an attempt, not only a timeout: an entity that answers with a failure, or a message the
-            // transport refuses, must end in a bounded number of attempts too, never in an exception that fails the batch.
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                last = ex;
-                logger.LogWarning("No answer from {Type} {AggregateId} for {Count} events (attempt {Attempt} of {Max}): {Failure}",
-                    type, aggregateId, events.Count, attempt, options.MaxDeliveryAttempts, ex.GetType().Name);
-                // Exponential backoff: a recovering entity or a moving shard needs a moment, not a hammering.
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5_000, 100 * Math.Pow(2, attempt - 1))), cancellationToken);
-            }
+                attempts++;
+                try
+                {
+                    return await region.Ask<EventsProcessed>(command, options.AskTimeout, token);
+                }
+                catch (Exception ex) when (!token.IsCancellationRequested)
+                {
+                    logger.LogWarning("No answer from {Type} {AggregateId} for {Count} events (attempt {Attempt} of {Max}): {Failure}",
+                        type, aggregateId, events.Count, attempts, options.MaxDeliveryAttempts, ex.GetType().Name);
+                    throw;
+                }
+            }, cancellationToken);
+            return new Delivered(reply.Outcomes, attempts);
+        }
+        // The last attempt failed too: the pipeline rethrows its exception.
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Failed(ex);
         }
 
-        var message = $"{type} {aggregateId} did not answer after {options.MaxDeliveryAttempts} attempts ({last?.GetType().Name})";
-        return new Delivered(events
-            .Select(e => EventOutcome.Rejected(e.EventId, new Rejection(RejectionReason.ProcessingFailed, message, e.EventId, aggregateId)))
-            .ToArray(), options.MaxDeliveryAttempts);
+        Delivered Failed(Exception? last)
+        {
+            var message = $"{type} {aggregateId} did not answer after {options.MaxDeliveryAttempts} attempts ({last?.GetType().Name})";
+            return new Delivered(events
+                .Select(e => EventOutcome.Rejected(e.EventId, new Rejection(RejectionReason.ProcessingFailed, message, e.EventId, aggregateId)))
+                .ToArray(), attempts);
+        }
     }
+
+    /// <summary>
+    /// Every failure of an attempt is retried, not only a timeout: an entity that answers with a failure, or a message
+    /// the transport refuses, must end in a bounded number of attempts too, never in an exception that fails the
+    /// batch. Only the caller's cancellation stops the attempts. Exponential backoff (100 ms doubling, at most 5 s):
+    /// a recovering entity or a moving shard needs a moment, not a hammering.
+    /// </summary>
+    private static ResiliencePipeline RetryPipeline(int maxAttempts) =>
+        maxAttempts <= 1
+            ? ResiliencePipeline.Empty
+            : new ResiliencePipelineBuilder()
+                .AddRetry(new RetryStrategyOptions
+                {
+                    ShouldHandle = args => ValueTask.FromResult(
+                        args.Outcome.Exception is not null && !args.Context.CancellationToken.IsCancellationRequested),
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = false,
+                    Delay = TimeSpan.FromMilliseconds(100),
+                    MaxDelay = TimeSpan.FromSeconds(5),
+                    MaxRetryAttempts = maxAttempts - 1,
+                })
+                .Build();
 }
 
 /// <param name="Attempts">1 when the first ask was answered. A duplicate after a retry means an answer was lost

@@ -1,4 +1,7 @@
-// Settings of the Kinesis consumer, from `basketball.ingress` in akka.hocon (the one place their defaults live).
+// Settings of the Kinesis consumer, read by IngressSettings.Read from `basketball.ingress` in akka.hocon, where every
+// default is written. Not the only place a default lives: Read has fallbacks of its own for batches-in-flight,
+// lease-check-every and max-batch-failures (used when the file leaves the key out), and MaxBatchFailures below has
+// a default value too; keep them equal to akka.hocon's.
 using Basketball.Ingress.Checkpoints;
 
 namespace Basketball.Ingress.Consumer;

@@ -67,51 +67,47 @@ public sealed class DeadLetterStore : Basketball.Ingress.Consumer.IDeadLetterSin
         ArgumentNullException.ThrowIfNull(letters);
         if (letters.Count == 0)
             return 0;
-        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        // UNIQUE (shard_id, sequence_number) treats NULLs as distinct in both databases, so letters without a shard
-        // (never read from Kinesis) are all kept.
-        command.CommandText = $"""
-            INSERT INTO {TableName}
-                (reason, message, event_id, aggregate_id, partition_key, shard_id, sequence_number, data, received_at)
-            VALUES (@reason, @message, @event_id, @aggregate_id, @partition_key, @shard_id, @sequence_number, @data, @received_at)
-            ON CONFLICT (shard_id, sequence_number) DO NOTHING
-            """;
-        var reason = AddText(command, "reason");
-        var message = AddText(command, "message");
-        var eventId = AddText(command, "event_id");
-        var aggregateId = AddText(command, "aggregate_id");
-        var partitionKey = AddText(command, "partition_key");
-        var shardId = AddText(command, "shard_id");
-        var sequenceNumber = AddText(command, "sequence_number");
-        var data = _dialect.AddParameter(command, "data", Array.Empty<byte>());
-        data.DbType = DbType.Binary;
-        var receivedAt = _dialect.AddParameter(command, "received_at", DateTimeOffset.UnixEpoch);
-
-        var inserted = 0;
-        foreach (var letter in letters)
+        return await _database.InTransactionAsync(_schema.EnsureAsync, async (connection, transaction) =>
         {
-            if ((letter.ShardId is null) != (letter.SequenceNumber is null))
-                throw new ArgumentException(
-                    $"Dead letter for event '{letter.EventId}' has a shard id without a sequence number or the reverse.", nameof(letters));
-            _dialect.SetValue(reason, StorableText(letter.Reason));
-            _dialect.SetValue(message, StorableText(letter.Message));
-            _dialect.SetValue(eventId, StorableText(letter.EventId));
-            _dialect.SetValue(aggregateId, StorableText(letter.AggregateId));
-            _dialect.SetValue(partitionKey, StorableText(letter.PartitionKey));
-            _dialect.SetValue(shardId, letter.ShardId);
-            _dialect.SetValue(sequenceNumber, letter.SequenceNumber);
-            _dialect.SetValue(data, letter.Data);
-            _dialect.SetValue(receivedAt, letter.ReceivedAt);
-            inserted += await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+            await using var command = DatabaseTarget.CreateCommand(connection, transaction);
+            // UNIQUE (shard_id, sequence_number) treats NULLs as distinct in both databases, so letters without a shard
+            // (never read from Kinesis) are all kept.
+            command.CommandText = $"""
+                INSERT INTO {TableName}
+                    (reason, message, event_id, aggregate_id, partition_key, shard_id, sequence_number, data, received_at)
+                VALUES (@reason, @message, @event_id, @aggregate_id, @partition_key, @shard_id, @sequence_number, @data, @received_at)
+                ON CONFLICT (shard_id, sequence_number) DO NOTHING
+                """;
+            var reason = AddText(command, "reason");
+            var message = AddText(command, "message");
+            var eventId = AddText(command, "event_id");
+            var aggregateId = AddText(command, "aggregate_id");
+            var partitionKey = AddText(command, "partition_key");
+            var shardId = AddText(command, "shard_id");
+            var sequenceNumber = AddText(command, "sequence_number");
+            var data = _dialect.AddParameter(command, "data", Array.Empty<byte>());
+            data.DbType = DbType.Binary;
+            var receivedAt = _dialect.AddParameter(command, "received_at", DateTimeOffset.UnixEpoch);
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return inserted;
+            var inserted = 0;
+            foreach (var letter in letters)
+            {
+                if ((letter.ShardId is null) != (letter.SequenceNumber is null))
+                    throw new ArgumentException(
+                        $"Dead letter for event '{letter.EventId}' has a shard id without a sequence number or the reverse.", nameof(letters));
+                _dialect.SetValue(reason, StorableText(letter.Reason));
+                _dialect.SetValue(message, StorableText(letter.Message));
+                _dialect.SetValue(eventId, StorableText(letter.EventId));
+                _dialect.SetValue(aggregateId, StorableText(letter.AggregateId));
+                _dialect.SetValue(partitionKey, StorableText(letter.PartitionKey));
+                _dialect.SetValue(shardId, letter.ShardId);
+                _dialect.SetValue(sequenceNumber, letter.SequenceNumber);
+                _dialect.SetValue(data, letter.Data);
+                _dialect.SetValue(receivedAt, letter.ReceivedAt);
+                inserted += await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            return inserted;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The most recently stored letters first (by store order, which a producer's clock cannot disturb).</summary>
@@ -123,87 +119,81 @@ public sealed class DeadLetterStore : Basketball.Ingress.Consumer.IDeadLetterSin
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         if (limit == 0)
             return [];
-        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT reason, message, event_id, aggregate_id, partition_key, shard_id, sequence_number, data, received_at
-              FROM {TableName} ORDER BY id DESC LIMIT @limit
-            """;
-        var limitParameter = _dialect.AddParameter(command, "limit", limit);
-        limitParameter.DbType = DbType.Int32;
-
-        var letters = new List<DeadLetter>(Math.Min(limit, 1024));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        return await _database.WithCommandAsync(_schema.EnsureAsync, async command =>
         {
-            letters.Add(new DeadLetter(
-                reader.GetString(0),
-                reader.GetString(1),
-                SqlDialect.ReadNullableString(reader, 2),
-                SqlDialect.ReadNullableString(reader, 3),
-                reader.GetString(4),
-                SqlDialect.ReadNullableString(reader, 5),
-                SqlDialect.ReadNullableString(reader, 6),
-                reader.GetFieldValue<byte[]>(7),
-                _dialect.ReadTimestamp(reader, 8)));
-        }
-        return letters;
+            command.CommandText = $"""
+                SELECT reason, message, event_id, aggregate_id, partition_key, shard_id, sequence_number, data, received_at
+                  FROM {TableName} ORDER BY id DESC LIMIT @limit
+                """;
+            var limitParameter = _dialect.AddParameter(command, "limit", limit);
+            limitParameter.DbType = DbType.Int32;
+
+            var letters = new List<DeadLetter>(Math.Min(limit, 1024));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                letters.Add(new DeadLetter(
+                    reader.GetString(0),
+                    reader.GetString(1),
+                    SqlDialect.ReadNullableString(reader, 2),
+                    SqlDialect.ReadNullableString(reader, 3),
+                    reader.GetString(4),
+                    SqlDialect.ReadNullableString(reader, 5),
+                    SqlDialect.ReadNullableString(reader, 6),
+                    reader.GetFieldValue<byte[]>(7),
+                    _dialect.ReadTimestamp(reader, 8)));
+            }
+            return letters;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<long> CountAsync(CancellationToken cancellationToken = default) =>
         _database.RunAsync(() => CountCoreAsync(cancellationToken));
 
-    private async Task<long> CountCoreAsync(CancellationToken cancellationToken)
-    {
-        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM {TableName}";
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false));
-    }
+    private Task<long> CountCoreAsync(CancellationToken cancellationToken) =>
+        _database.WithCommandAsync(_schema.EnsureAsync, async command =>
+        {
+            command.CommandText = $"SELECT COUNT(*) FROM {TableName}";
+            return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false));
+        }, cancellationToken);
 
     /// <summary>Stored letters per reason code (for /metrics and the CLI), in reason order.</summary>
     public Task<IReadOnlyDictionary<string, long>> CountByReasonAsync(CancellationToken cancellationToken = default) =>
         _database.RunAsync(() => CountByReasonCoreAsync(cancellationToken));
 
-    private async Task<IReadOnlyDictionary<string, long>> CountByReasonCoreAsync(CancellationToken cancellationToken)
-    {
-        await _schema.EnsureAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT reason, COUNT(*) FROM {TableName} GROUP BY reason ORDER BY reason";
+    private Task<IReadOnlyDictionary<string, long>> CountByReasonCoreAsync(CancellationToken cancellationToken) =>
+        _database.WithCommandAsync<IReadOnlyDictionary<string, long>>(_schema.EnsureAsync, async command =>
+        {
+            command.CommandText = $"SELECT reason, COUNT(*) FROM {TableName} GROUP BY reason ORDER BY reason";
 
-        var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            counts[reader.GetString(0)] = reader.GetInt64(1);
-        return counts;
-    }
+            var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                counts[reader.GetString(0)] = reader.GetInt64(1);
+            return counts;
+        }, cancellationToken);
 
-    private async Task CreateSchemaAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            CREATE TABLE IF NOT EXISTS {TableName} (
-                id              {_dialect.AutoIncrementPrimaryKey},
-                reason          TEXT NOT NULL,
-                message         TEXT NOT NULL,
-                event_id        TEXT NULL,
-                aggregate_id    TEXT NULL,
-                partition_key   TEXT NOT NULL,
-                shard_id        TEXT NULL,
-                sequence_number TEXT NULL,
-                data            {_dialect.BlobType} NOT NULL,
-                received_at     {_dialect.TimestampType} NOT NULL,
-                UNIQUE (shard_id, sequence_number)
-            );
-            CREATE INDEX IF NOT EXISTS ix_{TableName}_reason ON {TableName} (reason);
-            """;
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    private Task CreateSchemaAsync(CancellationToken cancellationToken) =>
+        _database.WithCommandAsync(ensureSchema: null, command =>
+        {
+            command.CommandText = $"""
+                CREATE TABLE IF NOT EXISTS {TableName} (
+                    id              {_dialect.AutoIncrementPrimaryKey},
+                    reason          TEXT NOT NULL,
+                    message         TEXT NOT NULL,
+                    event_id        TEXT NULL,
+                    aggregate_id    TEXT NULL,
+                    partition_key   TEXT NOT NULL,
+                    shard_id        TEXT NULL,
+                    sequence_number TEXT NULL,
+                    data            {_dialect.BlobType} NOT NULL,
+                    received_at     {_dialect.TimestampType} NOT NULL,
+                    UNIQUE (shard_id, sequence_number)
+                );
+                CREATE INDEX IF NOT EXISTS ix_{TableName}_reason ON {TableName} (reason);
+                """;
+            return command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
 
     private DbParameter AddText(DbCommand command, string name)
     {

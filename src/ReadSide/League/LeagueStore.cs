@@ -25,180 +25,171 @@ public sealed class LeagueStore(DatabaseTarget database)
     {
         if (Volatile.Read(ref _initialized) == 1)
             return;
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await ExecuteAsync(connection, null, $"""
-            CREATE TABLE IF NOT EXISTS league_games (
-              game_id TEXT PRIMARY KEY, home_team TEXT NOT NULL, away_team TEXT NOT NULL,
-              home_points INTEGER NOT NULL, away_points INTEGER NOT NULL, status TEXT NOT NULL);
-            CREATE TABLE IF NOT EXISTS league_plays (
-              event_id TEXT PRIMARY KEY, game_id TEXT NOT NULL, team_id TEXT NOT NULL, points INTEGER NOT NULL);
-            CREATE TABLE IF NOT EXISTS league_player_games (
-              player_id TEXT NOT NULL, game_id TEXT NOT NULL, team_id TEXT NOT NULL, points INTEGER NOT NULL,
-              made_shots INTEGER NOT NULL, update_seq BIGINT NOT NULL, journal_offset BIGINT NOT NULL,
-              PRIMARY KEY (player_id, game_id));
-            CREATE TABLE IF NOT EXISTS read_offsets (name TEXT PRIMARY KEY, journal_offset BIGINT NOT NULL);
-            """, cancellationToken);
+        await database.WithCommandAsync(ensureSchema: null, command =>
+        {
+            command.CommandText = """
+                CREATE TABLE IF NOT EXISTS league_games (
+                  game_id TEXT PRIMARY KEY, home_team TEXT NOT NULL, away_team TEXT NOT NULL,
+                  home_points INTEGER NOT NULL, away_points INTEGER NOT NULL, status TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS league_plays (
+                  event_id TEXT PRIMARY KEY, game_id TEXT NOT NULL, team_id TEXT NOT NULL, points INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS league_player_games (
+                  player_id TEXT NOT NULL, game_id TEXT NOT NULL, team_id TEXT NOT NULL, points INTEGER NOT NULL,
+                  made_shots INTEGER NOT NULL, update_seq BIGINT NOT NULL, journal_offset BIGINT NOT NULL,
+                  PRIMARY KEY (player_id, game_id));
+                CREATE TABLE IF NOT EXISTS read_offsets (name TEXT PRIMARY KEY, journal_offset BIGINT NOT NULL);
+                """;
+            return command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
         Volatile.Write(ref _initialized, 1);
     }
 
-    public async Task<long> OffsetAsync(string reader, CancellationToken cancellationToken = default)
-    {
-        await InitializeAsync(cancellationToken);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT journal_offset FROM read_offsets WHERE name = @name";
-        _dialect.AddParameter(command, "@name", reader);
-        var value = await command.ExecuteScalarAsync(cancellationToken);
-        return value is null or DBNull ? 0 : Convert.ToInt64(value);
-    }
+    public Task<long> OffsetAsync(string reader, CancellationToken cancellationToken = default) =>
+        database.WithCommandAsync(InitializeAsync, async command =>
+        {
+            command.CommandText = "SELECT journal_offset FROM read_offsets WHERE name = @name";
+            _dialect.AddParameter(command, "@name", reader);
+            var value = await command.ExecuteScalarAsync(cancellationToken);
+            return value is null or DBNull ? 0 : Convert.ToInt64(value);
+        }, cancellationToken);
 
     /// <summary>Applies Game journal events (in journal order) and the reader's new offset in one transaction.</summary>
     public async Task ApplyGamesAsync(IReadOnlyList<GameEventApplied> events, long offset, CancellationToken cancellationToken = default)
     {
-        await InitializeAsync(cancellationToken);
         var startedAt = Stopwatch.GetTimestamp();
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var applied in events)
+        await database.InTransactionAsync(InitializeAsync, async (connection, transaction) =>
         {
-            var evt = applied.Event;
-            switch (evt.Data)
+            foreach (var applied in events)
             {
-                case GameScheduled s:
-                    await ExecuteAsync(connection, transaction, """
-                        INSERT INTO league_games (game_id, home_team, away_team, home_points, away_points, status)
-                        VALUES (@game, @home, @away, 0, 0, 'Scheduled') ON CONFLICT (game_id) DO NOTHING
-                        """, cancellationToken, ("@game", s.GameId), ("@home", s.HomeTeamId), ("@away", s.AwayTeamId));
-                    break;
-                case GameStarted s:
-                    await ExecuteAsync(connection, transaction, """
-                        INSERT INTO league_games (game_id, home_team, away_team, home_points, away_points, status)
-                        VALUES (@game, @home, @away, 0, 0, 'InProgress') ON CONFLICT (game_id) DO UPDATE SET status = 'InProgress'
-                        """, cancellationToken, ("@game", s.GameId), ("@home", s.HomeTeamId), ("@away", s.AwayTeamId));
-                    break;
-                case ScoreRecorded s:
-                    // The points count only when the play is new: an event applied a second time (a projector that
-                    // took over from one still running, a split brain's two singletons) changes nothing.
-                    var inserted = await ExecuteAsync(connection, transaction, """
-                        INSERT INTO league_plays (event_id, game_id, team_id, points) VALUES (@event, @game, @team, @points)
-                        ON CONFLICT (event_id) DO NOTHING
-                        """, cancellationToken, ("@event", evt.EventId), ("@game", s.GameId), ("@team", s.TeamId), ("@points", s.Points));
-                    if (inserted > 0)
-                        await AddPointsAsync(connection, transaction, s.GameId, s.TeamId, s.Points, cancellationToken);
-                    break;
-                case ScoreCorrected c:
-                    var play = await CorrectedPlayAsync(connection, transaction, c.CorrectedEventId, cancellationToken);
-                    // The play stays as a tombstone with 0 points (no score is worth 0), so that its ScoreRecorded applied
-                    // again later (a lagging projector) finds the row and adds nothing. The points are taken back only
-                    // by the transaction that zeroed them (idempotent, as above).
-                    if (play is { Points: > 0 } && await ExecuteAsync(connection, transaction,
-                            "UPDATE league_plays SET points = 0 WHERE event_id = @event AND points = @points",
-                            cancellationToken, ("@event", c.CorrectedEventId), ("@points", play.Value.Points)) > 0)
-                    {
-                        await AddPointsAsync(connection, transaction, c.GameId, play.Value.Team, -play.Value.Points, cancellationToken);
-                    }
-                    break;
-                case GameStatusChanged s:
-                    await SetStatusAsync(connection, transaction, s.GameId, s.ToStatus.ToString(), cancellationToken);
-                    break;
-                case GameCompleted s:
-                    await SetStatusAsync(connection, transaction, s.GameId, nameof(GameStatus.Completed), cancellationToken);
-                    break;
+                var evt = applied.Event;
+                switch (evt.Data)
+                {
+                    case GameScheduled s:
+                        await ExecuteAsync(connection, transaction, """
+                            INSERT INTO league_games (game_id, home_team, away_team, home_points, away_points, status)
+                            VALUES (@game, @home, @away, 0, 0, 'Scheduled') ON CONFLICT (game_id) DO NOTHING
+                            """, cancellationToken, ("@game", s.GameId), ("@home", s.HomeTeamId), ("@away", s.AwayTeamId));
+                        break;
+                    case GameStarted s:
+                        await ExecuteAsync(connection, transaction, """
+                            INSERT INTO league_games (game_id, home_team, away_team, home_points, away_points, status)
+                            VALUES (@game, @home, @away, 0, 0, 'InProgress') ON CONFLICT (game_id) DO UPDATE SET status = 'InProgress'
+                            """, cancellationToken, ("@game", s.GameId), ("@home", s.HomeTeamId), ("@away", s.AwayTeamId));
+                        break;
+                    case ScoreRecorded s:
+                        // The points count only when the play is new: an event applied a second time (a projector that
+                        // took over from one still running, a split brain's two singletons) changes nothing.
+                        var inserted = await ExecuteAsync(connection, transaction, """
+                            INSERT INTO league_plays (event_id, game_id, team_id, points) VALUES (@event, @game, @team, @points)
+                            ON CONFLICT (event_id) DO NOTHING
+                            """, cancellationToken, ("@event", evt.EventId), ("@game", s.GameId), ("@team", s.TeamId), ("@points", s.Points));
+                        if (inserted > 0)
+                            await AddPointsAsync(connection, transaction, s.GameId, s.TeamId, s.Points, cancellationToken);
+                        break;
+                    case ScoreCorrected c:
+                        var play = await CorrectedPlayAsync(connection, transaction, c.CorrectedEventId, cancellationToken);
+                        // The play stays as a tombstone with 0 points (no score is worth 0), so that its ScoreRecorded applied
+                        // again later (a lagging projector) finds the row and adds nothing. The points are taken back only
+                        // by the transaction that zeroed them (idempotent, as above).
+                        if (play is { Points: > 0 } && await ExecuteAsync(connection, transaction,
+                                "UPDATE league_plays SET points = 0 WHERE event_id = @event AND points = @points",
+                                cancellationToken, ("@event", c.CorrectedEventId), ("@points", play.Value.Points)) > 0)
+                        {
+                            await AddPointsAsync(connection, transaction, c.GameId, play.Value.Team, -play.Value.Points, cancellationToken);
+                        }
+                        break;
+                    case GameStatusChanged s:
+                        await SetStatusAsync(connection, transaction, s.GameId, s.ToStatus.ToString(), cancellationToken);
+                        break;
+                    case GameCompleted s:
+                        await SetStatusAsync(connection, transaction, s.GameId, nameof(GameStatus.Completed), cancellationToken);
+                        break;
+                }
             }
-        }
-        await SaveOffsetAsync(connection, transaction, GamesReader, offset, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+            await SaveOffsetAsync(connection, transaction, GamesReader, offset, cancellationToken);
+        }, cancellationToken);
         LeagueMetrics.Written(GamesReader, startedAt);
     }
 
     /// <summary>Applies player lines (a newer update of a game replaces the older) and the reader's offset in one transaction.</summary>
     public async Task ApplyPlayerLinesAsync(IReadOnlyList<(PlayerGameLine Line, long Offset)> lines, long offset, CancellationToken cancellationToken = default)
     {
-        await InitializeAsync(cancellationToken);
         var startedAt = Stopwatch.GetTimestamp();
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var (line, at) in lines)
+        await database.InTransactionAsync(InitializeAsync, async (connection, transaction) =>
         {
-            await ExecuteAsync(connection, transaction, """
-                INSERT INTO league_player_games (player_id, game_id, team_id, points, made_shots, update_seq, journal_offset)
-                VALUES (@player, @game, @team, @points, @made, @seq, @offset)
-                ON CONFLICT (player_id, game_id) DO UPDATE SET team_id = excluded.team_id, points = excluded.points,
-                  made_shots = excluded.made_shots, update_seq = excluded.update_seq, journal_offset = excluded.journal_offset
-                WHERE league_player_games.update_seq < excluded.update_seq
-                """, cancellationToken, ("@player", line.PlayerId), ("@game", line.GameId), ("@team", line.TeamId), ("@points", line.Points),
-                ("@made", line.FreeThrows + line.FieldGoals + line.ThreePointers), ("@seq", line.UpdateSeq), ("@offset", at));
-        }
-        await SaveOffsetAsync(connection, transaction, PlayersReader, offset, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+            foreach (var (line, at) in lines)
+            {
+                await ExecuteAsync(connection, transaction, """
+                    INSERT INTO league_player_games (player_id, game_id, team_id, points, made_shots, update_seq, journal_offset)
+                    VALUES (@player, @game, @team, @points, @made, @seq, @offset)
+                    ON CONFLICT (player_id, game_id) DO UPDATE SET team_id = excluded.team_id, points = excluded.points,
+                      made_shots = excluded.made_shots, update_seq = excluded.update_seq, journal_offset = excluded.journal_offset
+                    WHERE league_player_games.update_seq < excluded.update_seq
+                    """, cancellationToken, ("@player", line.PlayerId), ("@game", line.GameId), ("@team", line.TeamId), ("@points", line.Points),
+                    ("@made", line.FreeThrows + line.FieldGoals + line.ThreePointers), ("@seq", line.UpdateSeq), ("@offset", at));
+            }
+            await SaveOffsetAsync(connection, transaction, PlayersReader, offset, cancellationToken);
+        }, cancellationToken);
         LeagueMetrics.Written(PlayersReader, startedAt);
     }
 
     /// <summary>Empties the league tables and forgets the readers' offsets (one transaction): the rebuild starts from zero.</summary>
-    public async Task ResetAsync(CancellationToken cancellationToken = default)
-    {
-        await InitializeAsync(cancellationToken);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await ExecuteAsync(connection, transaction, """
-            DELETE FROM league_games;
-            DELETE FROM league_plays;
-            DELETE FROM league_player_games;
-            DELETE FROM read_offsets WHERE name = @games OR name = @players;
-            """, cancellationToken, ("@games", GamesReader), ("@players", PlayersReader));
-        await transaction.CommitAsync(cancellationToken);
-    }
+    public Task ResetAsync(CancellationToken cancellationToken = default) =>
+        database.InTransactionAsync(InitializeAsync, (connection, transaction) =>
+            ExecuteAsync(connection, transaction, """
+                DELETE FROM league_games;
+                DELETE FROM league_plays;
+                DELETE FROM league_player_games;
+                DELETE FROM read_offsets WHERE name = @games OR name = @players;
+                """, cancellationToken, ("@games", GamesReader), ("@players", PlayersReader)),
+            cancellationToken);
 
     /// <summary>Per team, from completed games: wins, losses, points for and against.</summary>
-    public async Task<IReadOnlyList<Standing>> StandingsAsync(CancellationToken cancellationToken = default)
-    {
-        await InitializeAsync(cancellationToken);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT team, SUM(CASE WHEN pf > pa THEN 1 ELSE 0 END), SUM(CASE WHEN pf < pa THEN 1 ELSE 0 END), SUM(pf), SUM(pa) FROM (
-              SELECT home_team AS team, home_points AS pf, away_points AS pa FROM league_games WHERE status = 'Completed'
-              UNION ALL
-              SELECT away_team, away_points, home_points FROM league_games WHERE status = 'Completed') AS results
-            GROUP BY team
-            """;
-        var standings = new List<Standing>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-            standings.Add(new Standing(reader.GetString(0), Convert.ToInt32(reader.GetValue(1)), Convert.ToInt32(reader.GetValue(2)),
-                Convert.ToInt32(reader.GetValue(3)), Convert.ToInt32(reader.GetValue(4))));
-        return standings
-            .OrderByDescending(s => s.Wins).ThenBy(s => s.Losses).ThenByDescending(s => s.PointsFor - s.PointsAgainst)
-            .ThenBy(s => s.TeamId, StringComparer.Ordinal)
-            .ToList();
-    }
+    public Task<IReadOnlyList<Standing>> StandingsAsync(CancellationToken cancellationToken = default) =>
+        database.WithCommandAsync<IReadOnlyList<Standing>>(InitializeAsync, async command =>
+        {
+            command.CommandText = """
+                SELECT team, SUM(CASE WHEN pf > pa THEN 1 ELSE 0 END), SUM(CASE WHEN pf < pa THEN 1 ELSE 0 END), SUM(pf), SUM(pa) FROM (
+                  SELECT home_team AS team, home_points AS pf, away_points AS pa FROM league_games WHERE status = 'Completed'
+                  UNION ALL
+                  SELECT away_team, away_points, home_points FROM league_games WHERE status = 'Completed') AS results
+                GROUP BY team
+                """;
+            var standings = new List<Standing>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                standings.Add(new Standing(reader.GetString(0), Convert.ToInt32(reader.GetValue(1)), Convert.ToInt32(reader.GetValue(2)),
+                    Convert.ToInt32(reader.GetValue(3)), Convert.ToInt32(reader.GetValue(4))));
+            return standings
+                .OrderByDescending(s => s.Wins).ThenBy(s => s.Losses).ThenByDescending(s => s.PointsFor - s.PointsAgainst)
+                .ThenBy(s => s.TeamId, StringComparer.Ordinal)
+                .ToList();
+        }, cancellationToken);
 
     /// <summary>Top scorers by career points; gamesPlayed counts games with at least one made shot.</summary>
-    public async Task<IReadOnlyList<Leader>> LeadersAsync(int limit, CancellationToken cancellationToken = default)
-    {
-        await InitializeAsync(cancellationToken);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT g.player_id, SUM(g.points), SUM(CASE WHEN g.made_shots > 0 THEN 1 ELSE 0 END),
-                   (SELECT l.team_id FROM league_player_games l WHERE l.player_id = g.player_id ORDER BY l.journal_offset DESC LIMIT 1)
-            FROM league_player_games g
-            GROUP BY g.player_id
-            ORDER BY SUM(g.points) DESC, g.player_id
-            LIMIT @limit
-            """;
-        _dialect.AddParameter(command, "@limit", Math.Clamp(limit, 1, 1000));
-        var leaders = new List<Leader>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+    public Task<IReadOnlyList<Leader>> LeadersAsync(int limit, CancellationToken cancellationToken = default) =>
+        database.WithCommandAsync<IReadOnlyList<Leader>>(InitializeAsync, async command =>
         {
-            var points = Convert.ToInt32(reader.GetValue(1));
-            var games = Convert.ToInt32(reader.GetValue(2));
-            leaders.Add(new Leader(reader.GetString(0), reader.GetString(3), points, games,
-                games == 0 ? 0 : Math.Round((double)points / games, 2, MidpointRounding.AwayFromZero)));
-        }
-        return leaders;
-    }
+            command.CommandText = """
+                SELECT g.player_id, SUM(g.points), SUM(CASE WHEN g.made_shots > 0 THEN 1 ELSE 0 END),
+                       (SELECT l.team_id FROM league_player_games l WHERE l.player_id = g.player_id ORDER BY l.journal_offset DESC LIMIT 1)
+                FROM league_player_games g
+                GROUP BY g.player_id
+                ORDER BY SUM(g.points) DESC, g.player_id
+                LIMIT @limit
+                """;
+            _dialect.AddParameter(command, "@limit", Math.Clamp(limit, 1, 1000));
+            var leaders = new List<Leader>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var points = Convert.ToInt32(reader.GetValue(1));
+                var games = Convert.ToInt32(reader.GetValue(2));
+                leaders.Add(new Leader(reader.GetString(0), reader.GetString(3), points, games,
+                    games == 0 ? 0 : Math.Round((double)points / games, 2, MidpointRounding.AwayFromZero)));
+            }
+            return leaders;
+        }, cancellationToken);
 
     private async Task AddPointsAsync(DbConnection connection, DbTransaction transaction, string gameId, string teamId, int points,
         CancellationToken cancellationToken) =>
@@ -216,8 +207,7 @@ public sealed class LeagueStore(DatabaseTarget database)
     private async Task<(string Team, int Points)?> CorrectedPlayAsync(DbConnection connection, DbTransaction transaction, string eventId,
         CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
+        await using var command = DatabaseTarget.CreateCommand(connection, transaction);
         command.CommandText = "SELECT team_id, points FROM league_plays WHERE event_id = @event";
         _dialect.AddParameter(command, "@event", eventId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -232,11 +222,10 @@ public sealed class LeagueStore(DatabaseTarget database)
             """, cancellationToken, ("@name", reader), ("@offset", offset));
 
     /// <returns>The rows the statement changed.</returns>
-    private async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken,
+    private async Task<int> ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken cancellationToken,
         params (string Name, object? Value)[] parameters)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
+        await using var command = DatabaseTarget.CreateCommand(connection, transaction);
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
             _dialect.AddParameter(command, name, value);

@@ -29,21 +29,22 @@ public sealed class MilestoneStore
     {
         if (Volatile.Read(ref _initialized) == 1)
             return;
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            CREATE TABLE IF NOT EXISTS {TableName} (
-              position {_dialect.AutoIncrementPrimaryKey},
-              milestone_id TEXT NOT NULL,
-              revoked {_dialect.BooleanType} NOT NULL,
-              aggregate_id TEXT NOT NULL,
-              body TEXT NOT NULL,
-              UNIQUE (milestone_id, revoked));
-            CREATE TABLE IF NOT EXISTS {OffsetTable} (
-              name TEXT PRIMARY KEY,
-              journal_offset BIGINT NOT NULL);
-            """;
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await _database.WithCommandAsync(ensureSchema: null, command =>
+        {
+            command.CommandText = $"""
+                CREATE TABLE IF NOT EXISTS {TableName} (
+                  position {_dialect.AutoIncrementPrimaryKey},
+                  milestone_id TEXT NOT NULL,
+                  revoked {_dialect.BooleanType} NOT NULL,
+                  aggregate_id TEXT NOT NULL,
+                  body TEXT NOT NULL,
+                  UNIQUE (milestone_id, revoked));
+                CREATE TABLE IF NOT EXISTS {OffsetTable} (
+                  name TEXT PRIMARY KEY,
+                  journal_offset BIGINT NOT NULL);
+                """;
+            return command.ExecuteNonQueryAsync(cancellationToken);
+        }, cancellationToken);
         Volatile.Write(ref _initialized, 1);
     }
 
@@ -51,55 +52,48 @@ public sealed class MilestoneStore
     /// Stores milestones (a firing and its revocation are two rows; a repeat of either is ignored) and the
     /// reader's journal offset in one transaction.
     /// </summary>
-    public async Task AppendAsync(IReadOnlyList<Milestone> milestones, string reader, long offset, CancellationToken cancellationToken = default)
-    {
-        await InitializeAsync(cancellationToken);
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var insert = connection.CreateCommand())
+    public Task AppendAsync(IReadOnlyList<Milestone> milestones, string reader, long offset, CancellationToken cancellationToken = default) =>
+        _database.InTransactionAsync(InitializeAsync, async (connection, transaction) =>
         {
-            insert.Transaction = transaction;
-            insert.CommandText = $"""
-                INSERT INTO {TableName} (milestone_id, revoked, aggregate_id, body) VALUES (@id, @revoked, @aggregate, @body)
-                ON CONFLICT (milestone_id, revoked) DO NOTHING
-                """;
-            var id = _dialect.AddParameter(insert, "@id", null);
-            var revoked = _dialect.AddParameter(insert, "@revoked", false);
-            var aggregate = _dialect.AddParameter(insert, "@aggregate", null);
-            var body = _dialect.AddParameter(insert, "@body", null);
-            foreach (var milestone in milestones)
+            await using (var insert = DatabaseTarget.CreateCommand(connection, transaction))
             {
-                _dialect.SetValue(id, milestone.MilestoneId);
-                _dialect.SetValue(revoked, milestone.Revoked);
-                _dialect.SetValue(aggregate, milestone.AggregateId);
-                _dialect.SetValue(body, JsonSerializer.Serialize(milestone, Json));
-                await insert.ExecuteNonQueryAsync(cancellationToken);
+                insert.CommandText = $"""
+                    INSERT INTO {TableName} (milestone_id, revoked, aggregate_id, body) VALUES (@id, @revoked, @aggregate, @body)
+                    ON CONFLICT (milestone_id, revoked) DO NOTHING
+                    """;
+                var id = _dialect.AddParameter(insert, "@id", null);
+                var revoked = _dialect.AddParameter(insert, "@revoked", false);
+                var aggregate = _dialect.AddParameter(insert, "@aggregate", null);
+                var body = _dialect.AddParameter(insert, "@body", null);
+                foreach (var milestone in milestones)
+                {
+                    _dialect.SetValue(id, milestone.MilestoneId);
+                    _dialect.SetValue(revoked, milestone.Revoked);
+                    _dialect.SetValue(aggregate, milestone.AggregateId);
+                    _dialect.SetValue(body, JsonSerializer.Serialize(milestone, Json));
+                    await insert.ExecuteNonQueryAsync(cancellationToken);
+                }
             }
-        }
-        await using (var save = connection.CreateCommand())
-        {
-            save.Transaction = transaction;
-            save.CommandText = $"""
-                INSERT INTO {OffsetTable} (name, journal_offset) VALUES (@name, @offset)
-                ON CONFLICT (name) DO UPDATE SET journal_offset = excluded.journal_offset
-                """;
-            _dialect.AddParameter(save, "@name", reader);
-            _dialect.AddParameter(save, "@offset", offset);
-            await save.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
-    }
+            await using (var save = DatabaseTarget.CreateCommand(connection, transaction))
+            {
+                save.CommandText = $"""
+                    INSERT INTO {OffsetTable} (name, journal_offset) VALUES (@name, @offset)
+                    ON CONFLICT (name) DO UPDATE SET journal_offset = excluded.journal_offset
+                    """;
+                _dialect.AddParameter(save, "@name", reader);
+                _dialect.AddParameter(save, "@offset", offset);
+                await save.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }, cancellationToken);
 
-    public async Task<long> OffsetAsync(string reader, CancellationToken cancellationToken = default)
-    {
-        await InitializeAsync(cancellationToken);
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT journal_offset FROM {OffsetTable} WHERE name = @name";
-        _dialect.AddParameter(command, "@name", reader);
-        var value = await command.ExecuteScalarAsync(cancellationToken);
-        return value is null or DBNull ? 0 : Convert.ToInt64(value);
-    }
+    public Task<long> OffsetAsync(string reader, CancellationToken cancellationToken = default) =>
+        _database.WithCommandAsync(InitializeAsync, async command =>
+        {
+            command.CommandText = $"SELECT journal_offset FROM {OffsetTable} WHERE name = @name";
+            _dialect.AddParameter(command, "@name", reader);
+            var value = await command.ExecuteScalarAsync(cancellationToken);
+            return value is null or DBNull ? 0 : Convert.ToInt64(value);
+        }, cancellationToken);
 
     /// <summary>Newest first.</summary>
     public Task<IReadOnlyList<StoredMilestone>> NewestAsync(int limit, CancellationToken cancellationToken = default) =>
@@ -130,29 +124,25 @@ public sealed class MilestoneStore
         }
     }
 
-    public async Task<long> LastPositionAsync(CancellationToken cancellationToken = default)
-    {
-        await InitializeAsync(cancellationToken);
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT MAX(position) FROM {TableName}";
-        var value = await command.ExecuteScalarAsync(cancellationToken);
-        return value is null or DBNull ? 0 : Convert.ToInt64(value);
-    }
+    public Task<long> LastPositionAsync(CancellationToken cancellationToken = default) =>
+        _database.WithCommandAsync(InitializeAsync, async command =>
+        {
+            command.CommandText = $"SELECT MAX(position) FROM {TableName}";
+            var value = await command.ExecuteScalarAsync(cancellationToken);
+            return value is null or DBNull ? 0 : Convert.ToInt64(value);
+        }, cancellationToken);
 
-    private async Task<IReadOnlyList<StoredMilestone>> QueryAsync(string sql, int limit, long? after, CancellationToken cancellationToken)
-    {
-        await InitializeAsync(cancellationToken);
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        _dialect.AddParameter(command, "@limit", Math.Clamp(limit, 1, 10_000));
-        if (after is not null)
-            _dialect.AddParameter(command, "@after", after.Value);
-        var result = new List<StoredMilestone>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-            result.Add(new StoredMilestone(reader.GetInt64(0), JsonSerializer.Deserialize<Milestone>(reader.GetString(1), Json)!));
-        return result;
-    }
+    private Task<IReadOnlyList<StoredMilestone>> QueryAsync(string sql, int limit, long? after, CancellationToken cancellationToken) =>
+        _database.WithCommandAsync<IReadOnlyList<StoredMilestone>>(InitializeAsync, async command =>
+        {
+            command.CommandText = sql;
+            _dialect.AddParameter(command, "@limit", Math.Clamp(limit, 1, 10_000));
+            if (after is not null)
+                _dialect.AddParameter(command, "@after", after.Value);
+            var result = new List<StoredMilestone>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+                result.Add(new StoredMilestone(reader.GetInt64(0), JsonSerializer.Deserialize<Milestone>(reader.GetString(1), Json)!));
+            return result;
+        }, cancellationToken);
 }
