@@ -338,7 +338,9 @@ public sealed class BenchmarkSuite(BenchSize size, Action<string> progress)
         var note = $"{sorted.Length:N0} probes over {run.Window.TotalSeconds:0.0} s, spread over {size.ProbeGames} games (one event each, " +
                    $"a game at most one probe at a time), sent on a fixed schedule whether or not the earlier ones were visible " +
                    $"({(run.Late == 0 ? "none" : $"{run.Late:N0}")} late because every game still waited for one); each is timed from its " +
-                   $"put being acknowledged to the first GET /api/games/{{id}} showing it as the game's last event. A game is asked only while its " +
+                   $"put being acknowledged to the first GET /api/games/{{id}} showing it as the game's last event" +
+                   (run.Unseen == 0 ? "" : $" ({run.Unseen:N0} NOT visible within {PipelineBench.UnseenAfter.TotalSeconds:0} s: counted at that value, so the percentiles are lower bounds)") +
+                   ". A game is asked only while its " +
                    $"probe is outstanding, every {PipelineBench.ProbePollInterval.TotalMilliseconds:0} ms ({run.Gets / run.Window.TotalSeconds:0} GETs/s " +
                    $"in all), so a figure is late by at most that much. The probes' own puts took {Nearest(puts, 0.5):0} ms at p50 and " +
                    $"{Nearest(puts, 0.99):0} ms at p99 (not counted). Load: {run.Requested:0} events/s requested ({load}), started {ramp.TotalSeconds:0} s " +

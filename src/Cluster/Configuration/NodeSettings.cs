@@ -45,7 +45,8 @@ public sealed record NodeSettings(
                 config.GetInt("basketball.snapshot-every")),
             new EntityOptions(
                 config.GetTimeSpan("basketball.entities.passivate-after"),
-                config.GetTimeSpan("basketball.entities.redeliver-every")),
+                config.GetTimeSpan("basketball.entities.redeliver-every"),
+                config.GetTimeSpan("basketball.entities.line-flush-after", EntityOptions.Default.LineFlushAfter)),
             IngressSettings.Read(config.GetConfig("basketball.ingress")));
     }
 }

@@ -10,6 +10,13 @@ internal sealed class RedeliverPlayerLines : INotInfluenceReceiveTimeout
     private RedeliverPlayerLines() { }
 }
 
+/// <summary>Game entity: send the player lines that changed since the last flush (one line per player per flush).</summary>
+internal sealed class FlushPlayerLines : INotInfluenceReceiveTimeout
+{
+    public static readonly FlushPlayerLines Instance = new();
+    private FlushPlayerLines() { }
+}
+
 /// <summary>
 /// Stops an entity between two commands: sent through Passivate (the shard stops us once buffered messages are
 /// through) and as the regions' hand-off stop message. Unlike PoisonPill it waits in the stash while a write

@@ -23,6 +23,9 @@ public sealed class GameEntity : AggregateEntity<GameState, IGameJournalEvent>, 
     private Dictionary<string, long> _unacknowledged = new();
     private const int SmallCapacity = 8;
 
+    // Players whose line changed since the last flush (null while none did: an idle game holds nothing).
+    private HashSet<string>? _changed;
+
     public GameEntity(string gameId, IActorRef players, BasketballSettings settings, EntityOptions options)
         : base(gameId, PersistenceIdPrefix, GameState.Initial(gameId), settings, options)
     {
@@ -65,6 +68,9 @@ public sealed class GameEntity : AggregateEntity<GameState, IGameJournalEvent>, 
             case RedeliverPlayerLines:
                 SendUnacknowledgedLines();
                 return true;
+            case FlushPlayerLines:
+                FlushChangedLines();
+                return true;
             case ReceiveTimeout:
                 // Lines still unacknowledged keep the game alive (and, with remembered entities, restart it after
                 // a crash) so that every Player eventually gets its last line.
@@ -96,17 +102,39 @@ public sealed class GameEntity : AggregateEntity<GameState, IGameJournalEvent>, 
 
     protected override void AfterPersisted(GameState before)
     {
-        // The batch is durable and answered: hand the new player lines to the Players.
+        // The batch is durable and answered: its new player lines go to the Players at the next flush, so that the
+        // deliveries of a flush interval cost each changed player one line (lines are absolute values).
         foreach (var line in State.PlayerLines.Values)
         {
             if (!_unacknowledged.TryGetValue(line.PlayerId, out var pending) || pending < line.UpdateSeq)
             {
                 _unacknowledged[line.PlayerId] = line.UpdateSeq;
-                _players.Tell(new DeliverPlayerLine(line));
+                (_changed ??= []).Add(line.PlayerId);
             }
         }
+        var completed = !before.IsCompleted && State.IsCompleted;
+        if (_changed is not null)
+        {
+            if (completed || Options.LineFlushAfter <= TimeSpan.Zero)
+                FlushChangedLines(); // a finished game's last lines go at once
+            else if (!Timers.IsTimerActive(nameof(FlushPlayerLines)))
+                Timers.StartSingleTimer(nameof(FlushPlayerLines), FlushPlayerLines.Instance, Options.LineFlushAfter);
+        }
         ScheduleRedelivery();
-        SnapshotIfDue(force: !before.IsCompleted && State.IsCompleted);
+        SnapshotIfDue(force: completed);
+    }
+
+    private void FlushChangedLines()
+    {
+        Timers.Cancel(nameof(FlushPlayerLines));
+        if (_changed is null)
+            return;
+        foreach (var playerId in _changed)
+        {
+            if (State.PlayerLines.TryGetValue(playerId, out var line))
+                _players.Tell(new DeliverPlayerLine(line));
+        }
+        _changed = null;
     }
 
     private void SendUnacknowledgedLines()

@@ -127,6 +127,31 @@ public class EntityPersistenceTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_games_deliveries_within_the_flush_interval_cost_each_player_one_line_and_the_totals_stay_exact()
+    {
+        // Five deliveries, each a score of p-fl: without gathering, five lines and five journal rows of the Player.
+        await using var node = await InProcessNode.StartAsync(Journal, "basketball.entities.line-flush-after = 5s");
+        await Process(node, "g-fl", TestEvents.Scheduled("g-fl"), TestEvents.Started("g-fl"));
+        var points = new[] { 2, 3, 1, 2, 3 };
+        for (var i = 0; i < points.Length; i++)
+            await Process(node, "g-fl", TestEvents.Score("g-fl", "t-1", "p-fl", points[i], clockSeconds: 700 - i * 10));
+
+        await Eventually.Assert(async () =>
+        {
+            var reply = await node.Players.Ask<PlayerReply>(new GetPlayer("p-fl"), Timeout);
+            reply.Player.Should().NotBeNull();
+            reply.Player!.Points.Should().Be(points.Sum(), "the last line holds every score of the game so far");
+        }, TimeSpan.FromSeconds(30));
+
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_dir.File("basketball.db")}");
+        connection.Open();
+        using var count = connection.CreateCommand();
+        count.CommandText = "SELECT count(*) FROM journal WHERE persistence_id = 'player-p-fl' AND manifest = 'pl1'";
+        var rows = (long)count.ExecuteScalar()!;
+        rows.Should().BeInRange(1, points.Length - 1, "the deliveries of one flush interval reach the Player as one line");
+    }
+
     private static Task<EventsProcessed> Process(InProcessNode node, string gameId, params EventEnvelope[] events) =>
         node.Games.Ask<EventsProcessed>(new ProcessEvents(gameId, events), Timeout);
 
