@@ -151,7 +151,7 @@ public sealed class JournalReplay : IAsyncDisposable
                 var payload = _serialization.Deserialize((byte[])reader.GetValue(2), reader.GetInt32(3), reader.GetString(4));
                 state = apply(state, payload);
                 version = sequenceNr;
-                count += payload is GameEventBatch batch ? batch.Events.Length : 1;
+                count += GameEventBatch.CountOf(payload);
                 rows++;
             }
             return (state, version, count, rows);

@@ -24,8 +24,29 @@ public static class EventParser
     public static ParseResult Parse(ReadOnlySpan<byte> utf8Json) =>
         utf8Json.Length > MaxRecordBytes ? TooLarge(utf8Json.Length) : Parse(utf8Json.ToArray().AsMemory());
 
-    /// <summary>Parses a record in place: the caller keeps the bytes alive while the result is built (a Kinesis record's Data).</summary>
+    /// <summary>
+    /// Parses a record in place: the caller keeps the bytes alive while the result is built (a Kinesis record's Data).
+    /// Never throws: an exception the checks did not foresee is a processing_failed rejection, so that no defect of
+    /// parsing can fail a reader's batch (a failed batch is read again, fails again, and would hold its shard).
+    /// </summary>
     public static ParseResult Parse(ReadOnlyMemory<byte> utf8Json)
+    {
+        try
+        {
+            return ParseChecked(utf8Json);
+        }
+        catch (RejectedException rejected)
+        {
+            return new ParseResult.Invalid(rejected.Rejection);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return Fail(RejectionReason.ProcessingFailed,
+                $"the record could not be validated ({ex.GetType().Name}: {ex.Message}); this is a defect of the parser, please report it");
+        }
+    }
+
+    private static ParseResult ParseChecked(ReadOnlyMemory<byte> utf8Json)
     {
         if (utf8Json.Length > MaxRecordBytes)
             return TooLarge(utf8Json.Length);
@@ -49,21 +70,7 @@ public static class EventParser
         }
 
         using (document)
-        {
-            try
-            {
-                return ParseEnvelope(document.RootElement);
-            }
-            catch (RejectedException rejected)
-            {
-                return new ParseResult.Invalid(rejected.Rejection);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                return Fail(RejectionReason.ProcessingFailed,
-                    $"the record could not be validated ({ex.GetType().Name}: {ex.Message}); this is a defect of the parser, please report it");
-            }
-        }
+            return ParseEnvelope(document.RootElement);
     }
 
     private static ParseResult ParseEnvelope(JsonElement root)

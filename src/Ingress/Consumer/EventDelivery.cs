@@ -1,5 +1,5 @@
 // Delivers one aggregate's events to its sharded entity and waits for the durable answer, retrying
-// timeouts with the same eventIds (the entity deduplicates, so a retry never applies anything twice).
+// failed attempts with the same eventIds (the entity deduplicates, so a retry never applies anything twice).
 using Akka.Actor;
 using Basketball.Domain;
 using Basketball.Domain.Events;

@@ -14,7 +14,7 @@ public sealed class RecordBatchProcessor(EventDelivery delivery, IDeadLetterSink
     /// <summary>
     /// Processes one batch. <paramref name="lanes"/> belongs to the shard: a batch may start while earlier batches
     /// of the shard are still in flight, and an aggregate's events wait only for that aggregate's earlier ones.
-    /// Parsing and delivery answer every record (a guard turns any exception into a processing_failed rejection);
+    /// Parsing and delivery answer every record (each turns any exception into a processing_failed rejection);
     /// what can still throw is storing the dead letters. <paramref name="isolate"/>: records that failed the shard's
     /// readers repeatedly (see <see cref="SuspectRecords"/>), whose dead letters are stored one by one.
     /// </summary>
@@ -30,7 +30,7 @@ public sealed class RecordBatchProcessor(EventDelivery delivery, IDeadLetterSink
         var groups = new Dictionary<(AggregateType, string), List<(EventEnvelope Event, ShardRecord Record)>>();
         foreach (var record in batch.Records)
         {
-            switch (ParseGuarded(record))
+            switch (EventParser.Parse(record.Data.AsMemory())) // in place: the record's bytes outlive the parse; never throws
             {
                 case ParseResult.Parsed parsed:
                     var key = (parsed.Event.AggregateType, parsed.Event.AggregateId);
@@ -127,23 +127,6 @@ public sealed class RecordBatchProcessor(EventDelivery delivery, IDeadLetterSink
     {
         var kept = text.Where(c => c is >= ' ' and <= '~').Take(maxLength).ToArray();
         return new string(kept);
-    }
-
-    /// <summary>
-    /// The parser answers every record itself; this guard is the second line, so that no defect of parsing can fail
-    /// the batch (a failed batch is read again, fails again, and would hold its shard forever).
-    /// </summary>
-    private static ParseResult ParseGuarded(ShardRecord record)
-    {
-        try
-        {
-            return EventParser.Parse(record.Data.AsMemory()); // in place: the record's bytes outlive the parse
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            return new ParseResult.Invalid(new Rejection(RejectionReason.ProcessingFailed,
-                $"the record could not be parsed ({ex.GetType().Name}: {ex.Message})"));
-        }
     }
 
     private static DeadLetter DeadLetterOf(Rejection rejection, string shardId, ShardRecord record, DateTimeOffset receivedAt) =>

@@ -81,9 +81,7 @@ public sealed class MilestonePublisher : ReceiveActor
 
     internal static IEnumerable<Milestone> MilestonesOf(object evt) => evt switch
     {
-        GameEventApplied applied => applied.Milestones,
-        GameEventBatch batch => batch.Events.OfType<GameEventApplied>().SelectMany(applied => applied.Milestones),
         PlayerGameLineApplied line => line.Milestones,
-        _ => [],
+        _ => GameEventBatch.Flatten(evt).OfType<GameEventApplied>().SelectMany(applied => applied.Milestones),
     };
 }

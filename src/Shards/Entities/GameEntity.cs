@@ -98,7 +98,7 @@ public sealed class GameEntity : AggregateEntity<GameState, IGameJournalEvent>, 
 
     protected override IGameJournalEvent Batch(IReadOnlyList<IGameJournalEvent> events) => new GameEventBatch([.. events]);
 
-    protected override int EventCount(IGameJournalEvent evt) => evt is GameEventBatch batch ? batch.Events.Length : 1;
+    protected override int EventCount(IGameJournalEvent evt) => GameEventBatch.CountOf(evt);
 
     protected override void AfterPersisted(GameState before)
     {

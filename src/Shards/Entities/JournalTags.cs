@@ -1,8 +1,6 @@
 // Tags written with journal events, read by the league projections and the milestone publisher
 // through Akka.Persistence.Query's EventsByTag.
-using System.Collections.Immutable;
 using Akka.Persistence.Journal;
-using Basketball.Domain.Milestones;
 
 namespace Basketball.Shards.Entities;
 
