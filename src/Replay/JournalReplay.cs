@@ -5,6 +5,7 @@ using System.Text.Json;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Persistence.Sql;
+using Basketball.Domain;
 using Basketball.Domain.Games;
 using Basketball.Domain.Players;
 using Basketball.Shards.Entities;
@@ -151,7 +152,7 @@ public sealed class JournalReplay : IAsyncDisposable
                 var payload = _serialization.Deserialize((byte[])reader.GetValue(2), reader.GetInt32(3), reader.GetString(4));
                 state = apply(state, payload);
                 version = sequenceNr;
-                count += GameEventBatch.CountOf(payload);
+                count += JournalRow.EventCount(payload);
                 rows++;
             }
             return (state, version, count, rows);

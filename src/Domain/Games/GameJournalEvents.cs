@@ -31,7 +31,4 @@ public sealed record GameEventBatch(ImmutableArray<IGameJournalEvent> Events) : 
         IGameJournalEvent evt => [evt],
         _ => [],
     };
-
-    /// <summary>How many events a journal row holds: a batch's count, else one.</summary>
-    public static int CountOf(object row) => row is GameEventBatch batch ? batch.Events.Length : 1;
 }

@@ -120,6 +120,7 @@ public sealed record PlayerState
             RejectedIds = RejectedIds.SetItem(rejected.EventId, new Rejection(rejected.Reason, rejected.Message, rejected.EventId, PlayerId)),
         },
         PlayerGameLineApplied line => WithLine(line.Line) with { Milestones = Milestones.Record(line.Milestones) },
+        PlayerLineBatch batch => batch.Lines.Aggregate(this, (state, line) => state.Apply(line)),
         _ => throw new ArgumentException($"PlayerState cannot apply {evt.GetType().Name}", nameof(evt)),
     };
 

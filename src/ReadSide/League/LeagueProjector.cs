@@ -81,7 +81,7 @@ public sealed class LeagueProjector : ReceiveActor, IWithUnboundedStash
         }, materializer));
         _streams.Add(Run(journal, JournalTags.PlayerLine, LeagueStore.PlayersReader, async batch =>
         {
-            var lines = batch.Where(e => e.Event is PlayerGameLineApplied).Select(e => (((PlayerGameLineApplied)e.Event).Line, Offset(e))).ToList();
+            var lines = batch.SelectMany(e => PlayerLineBatch.LinesOf(e.Event).Select(applied => (applied.Line, Offset(e)))).ToList();
             await _store.ApplyPlayerLinesAsync(lines, Offset(batch[^1]));
         }, materializer));
     }

@@ -59,19 +59,20 @@ public sealed class LeagueStore(DatabaseTarget database)
         var startedAt = Stopwatch.GetTimestamp();
         await database.InTransactionAsync(InitializeAsync, async (connection, transaction) =>
         {
+            await using var statements = new Statements(connection, transaction, _dialect);
             foreach (var applied in events)
             {
                 var evt = applied.Event;
                 switch (evt.Data)
                 {
                     case GameScheduled s:
-                        await ExecuteAsync(connection, transaction, """
+                        await statements.ExecuteAsync("""
                             INSERT INTO league_games (game_id, home_team, away_team, home_points, away_points, status)
                             VALUES (@game, @home, @away, 0, 0, 'Scheduled') ON CONFLICT (game_id) DO NOTHING
                             """, cancellationToken, ("@game", s.GameId), ("@home", s.HomeTeamId), ("@away", s.AwayTeamId));
                         break;
                     case GameStarted s:
-                        await ExecuteAsync(connection, transaction, """
+                        await statements.ExecuteAsync("""
                             INSERT INTO league_games (game_id, home_team, away_team, home_points, away_points, status)
                             VALUES (@game, @home, @away, 0, 0, 'InProgress') ON CONFLICT (game_id) DO UPDATE SET status = 'InProgress'
                             """, cancellationToken, ("@game", s.GameId), ("@home", s.HomeTeamId), ("@away", s.AwayTeamId));
@@ -79,30 +80,30 @@ public sealed class LeagueStore(DatabaseTarget database)
                     case ScoreRecorded s:
                         // The points count only when the play is new: an event applied a second time (a projector that
                         // took over from one still running, a split brain's two singletons) changes nothing.
-                        var inserted = await ExecuteAsync(connection, transaction, """
+                        var inserted = await statements.ExecuteAsync("""
                             INSERT INTO league_plays (event_id, game_id, team_id, points) VALUES (@event, @game, @team, @points)
                             ON CONFLICT (event_id) DO NOTHING
                             """, cancellationToken, ("@event", evt.EventId), ("@game", s.GameId), ("@team", s.TeamId), ("@points", s.Points));
                         if (inserted > 0)
-                            await AddPointsAsync(connection, transaction, s.GameId, s.TeamId, s.Points, cancellationToken);
+                            await AddPointsAsync(statements, s.GameId, s.TeamId, s.Points, cancellationToken);
                         break;
                     case ScoreCorrected c:
                         var play = await CorrectedPlayAsync(connection, transaction, c.CorrectedEventId, cancellationToken);
                         // The play stays as a tombstone with 0 points (no score is worth 0), so that its ScoreRecorded applied
                         // again later (a lagging projector) finds the row and adds nothing. The points are taken back only
                         // by the transaction that zeroed them (idempotent, as above).
-                        if (play is { Points: > 0 } && await ExecuteAsync(connection, transaction,
+                        if (play is { Points: > 0 } && await statements.ExecuteAsync(
                                 "UPDATE league_plays SET points = 0 WHERE event_id = @event AND points = @points",
                                 cancellationToken, ("@event", c.CorrectedEventId), ("@points", play.Value.Points)) > 0)
                         {
-                            await AddPointsAsync(connection, transaction, c.GameId, play.Value.Team, -play.Value.Points, cancellationToken);
+                            await AddPointsAsync(statements, c.GameId, play.Value.Team, -play.Value.Points, cancellationToken);
                         }
                         break;
                     case GameStatusChanged s:
-                        await SetStatusAsync(connection, transaction, s.GameId, s.ToStatus.ToString(), cancellationToken);
+                        await SetStatusAsync(statements, s.GameId, s.ToStatus.ToString(), cancellationToken);
                         break;
                     case GameCompleted s:
-                        await SetStatusAsync(connection, transaction, s.GameId, nameof(GameStatus.Completed), cancellationToken);
+                        await SetStatusAsync(statements, s.GameId, nameof(GameStatus.Completed), cancellationToken);
                         break;
                 }
             }
@@ -115,11 +116,20 @@ public sealed class LeagueStore(DatabaseTarget database)
     public async Task ApplyPlayerLinesAsync(IReadOnlyList<(PlayerGameLine Line, long Offset)> lines, long offset, CancellationToken cancellationToken = default)
     {
         var startedAt = Stopwatch.GetTimestamp();
+        // A newer line of a (player, game) replaces the older, so only the newest of each in this batch is written:
+        // the same rows as applying them one by one, with one statement per line kept instead of per line read.
+        var newest = new Dictionary<(string Player, string Game), (PlayerGameLine Line, long Offset)>();
+        foreach (var (line, at) in lines)
+        {
+            if (!newest.TryGetValue((line.PlayerId, line.GameId), out var kept) || kept.Line.UpdateSeq < line.UpdateSeq)
+                newest[(line.PlayerId, line.GameId)] = (line, at);
+        }
         await database.InTransactionAsync(InitializeAsync, async (connection, transaction) =>
         {
-            foreach (var (line, at) in lines)
+            await using var statements = new Statements(connection, transaction, _dialect);
+            foreach (var (line, at) in newest.Values)
             {
-                await ExecuteAsync(connection, transaction, """
+                await statements.ExecuteAsync("""
                     INSERT INTO league_player_games (player_id, game_id, team_id, points, made_shots, update_seq, journal_offset)
                     VALUES (@player, @game, @team, @points, @made, @seq, @offset)
                     ON CONFLICT (player_id, game_id) DO UPDATE SET team_id = excluded.team_id, points = excluded.points,
@@ -191,17 +201,16 @@ public sealed class LeagueStore(DatabaseTarget database)
             return leaders;
         }, cancellationToken);
 
-    private async Task AddPointsAsync(DbConnection connection, DbTransaction transaction, string gameId, string teamId, int points,
-        CancellationToken cancellationToken) =>
-        await ExecuteAsync(connection, transaction, """
+    private static Task<int> AddPointsAsync(Statements statements, string gameId, string teamId, int points, CancellationToken cancellationToken) =>
+        statements.ExecuteAsync("""
             UPDATE league_games SET
               home_points = home_points + CASE WHEN home_team = @team THEN @points ELSE 0 END,
               away_points = away_points + CASE WHEN away_team = @team THEN @points ELSE 0 END
             WHERE game_id = @game
             """, cancellationToken, ("@game", gameId), ("@team", teamId), ("@points", points));
 
-    private Task SetStatusAsync(DbConnection connection, DbTransaction transaction, string gameId, string status, CancellationToken cancellationToken) =>
-        ExecuteAsync(connection, transaction, "UPDATE league_games SET status = @status WHERE game_id = @game", cancellationToken,
+    private static Task<int> SetStatusAsync(Statements statements, string gameId, string status, CancellationToken cancellationToken) =>
+        statements.ExecuteAsync("UPDATE league_games SET status = @status WHERE game_id = @game", cancellationToken,
             ("@game", gameId), ("@status", status));
 
     private async Task<(string Team, int Points)?> CorrectedPlayAsync(DbConnection connection, DbTransaction transaction, string eventId,
@@ -230,5 +239,40 @@ public sealed class LeagueStore(DatabaseTarget database)
         foreach (var (name, value) in parameters)
             _dialect.AddParameter(command, name, value);
         return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// One command per statement text for the length of a transaction, its parameters set anew for each row: the
+    /// database parses each statement once per batch instead of once per row (SQLite keeps a command's prepared
+    /// statement while its text is unchanged).
+    /// </summary>
+    private sealed class Statements(DbConnection connection, DbTransaction transaction, SqlDialect dialect) : IAsyncDisposable
+    {
+        private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
+
+        /// <returns>The rows the statement changed.</returns>
+        public Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+        {
+            if (_commands.TryGetValue(sql, out var command))
+            {
+                foreach (var (name, value) in parameters)
+                    dialect.SetValue(command.Parameters[name], value);
+            }
+            else
+            {
+                command = DatabaseTarget.CreateCommand(connection, transaction);
+                command.CommandText = sql;
+                foreach (var (name, value) in parameters)
+                    dialect.AddParameter(command, name, value);
+                _commands[sql] = command;
+            }
+            return command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var command in _commands.Values)
+                await command.DisposeAsync();
+        }
     }
 }

@@ -81,7 +81,7 @@ public sealed class MilestonePublisher : ReceiveActor
 
     internal static IEnumerable<Milestone> MilestonesOf(object evt) => evt switch
     {
-        PlayerGameLineApplied line => line.Milestones,
+        PlayerGameLineApplied or PlayerLineBatch => PlayerLineBatch.LinesOf(evt).SelectMany(line => line.Milestones),
         _ => GameEventBatch.Flatten(evt).OfType<GameEventApplied>().SelectMany(applied => applied.Milestones),
     };
 }

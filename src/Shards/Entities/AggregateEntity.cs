@@ -134,15 +134,16 @@ public abstract class AggregateEntity<TState, TEvent> : PersistentActor where TS
         base.PostStop();
     }
 
-    /// <summary>Persist one event outside a batch (e.g. a player line), apply it, then run <paramref name="then"/>.</summary>
+    /// <summary>Persist one journal event (a player line or a batch of them) outside a ProcessEvents, apply it, then run <paramref name="then"/>.</summary>
     protected void PersistOne(TEvent evt, Action then)
     {
         var startedAt = Stopwatch.GetTimestamp();
         Persist(Tag(evt), persisted =>
         {
             EntityMetrics.Written(EntityType, startedAt);
-            State = Apply(State, (TEvent)JournalTags.Untag(persisted));
-            _eventsSinceSnapshot++;
+            var row = (TEvent)JournalTags.Untag(persisted);
+            State = Apply(State, row);
+            _eventsSinceSnapshot += EventCount(row);
             then();
             SnapshotIfDue(force: false);
         });

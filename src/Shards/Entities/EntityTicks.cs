@@ -27,3 +27,13 @@ internal sealed class StopEntity
     public static readonly StopEntity Instance = new();
     private StopEntity() { }
 }
+
+/// <summary>
+/// Player entity: persist the lines received since the last flush, in one row. Sent to itself when the first line
+/// arrives, so it queues behind the lines already in the mailbox (and behind those stashed during a write).
+/// </summary>
+internal sealed class FlushReceivedLines
+{
+    public static readonly FlushReceivedLines Instance = new();
+    private FlushReceivedLines() { }
+}

@@ -98,7 +98,7 @@ public sealed class GameEntity : AggregateEntity<GameState, IGameJournalEvent>, 
 
     protected override IGameJournalEvent Batch(IReadOnlyList<IGameJournalEvent> events) => new GameEventBatch([.. events]);
 
-    protected override int EventCount(IGameJournalEvent evt) => GameEventBatch.CountOf(evt);
+    protected override int EventCount(IGameJournalEvent evt) => JournalRow.EventCount(evt);
 
     protected override void AfterPersisted(GameState before)
     {

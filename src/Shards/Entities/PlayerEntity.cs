@@ -12,6 +12,11 @@ public sealed class PlayerEntity : AggregateEntity<PlayerState, IPlayerJournalEv
 {
     public const string PersistenceIdPrefix = "player-";
 
+    // Lines received since the last flush started, with who sent each (null while none wait). A Player is a hot
+    // aggregate: every game it plays sends it lines, and while one write is in flight Akka stashes the lines that
+    // arrive; they are gathered here and persisted together, one row per flush instead of one per line.
+    private List<(PlayerGameLine Line, IActorRef Sender)>? _received;
+
     public PlayerEntity(string playerId, BasketballSettings settings, EntityOptions options)
         : base(playerId, PersistenceIdPrefix, PlayerState.Initial(playerId), settings, options)
     {
@@ -29,7 +34,15 @@ public sealed class PlayerEntity : AggregateEntity<PlayerState, IPlayerJournalEv
         switch (message)
         {
             case DeliverPlayerLine delivery:
-                Handle(delivery);
+                if (_received is null)
+                {
+                    _received = [];
+                    Self.Tell(FlushReceivedLines.Instance);
+                }
+                _received.Add((delivery.Line, Sender));
+                return true;
+            case FlushReceivedLines:
+                FlushReceived();
                 return true;
             case GetPlayer:
                 Sender.Tell(new PlayerReply(AggregateId, State.IsEmpty ? null : State.ToProjection(LastSequenceNr)));
@@ -46,22 +59,53 @@ public sealed class PlayerEntity : AggregateEntity<PlayerState, IPlayerJournalEv
 
     protected override PlayerState Apply(PlayerState state, IPlayerJournalEvent evt) => state.Apply(evt);
 
-    protected override object Tag(IPlayerJournalEvent evt) =>
-        evt is PlayerGameLineApplied applied ? JournalTags.Tag(evt, JournalTags.PlayerLine, !applied.Milestones.IsDefaultOrEmpty) : evt;
-
-    private void Handle(DeliverPlayerLine delivery)
+    protected override object Tag(IPlayerJournalEvent evt) => evt switch
     {
-        var sender = Sender;
-        var line = delivery.Line;
-        var ack = new PlayerLineAck(line.GameId, line.PlayerId, line.UpdateSeq);
-        switch (State.Decide(line, Settings))
+        PlayerGameLineApplied applied => JournalTags.Tag(evt, JournalTags.PlayerLine, !applied.Milestones.IsDefaultOrEmpty),
+        PlayerLineBatch batch => JournalTags.Tag(evt, JournalTags.PlayerLine, batch.Lines.Any(l => !l.Milestones.IsDefaultOrEmpty)),
+        _ => evt,
+    };
+
+    protected override int EventCount(IPlayerJournalEvent evt) => JournalRow.EventCount(evt);
+
+    /// <summary>
+    /// Decides the gathered lines in the order they arrived (a line not newer than the state, or than a line before
+    /// it in this flush, persists nothing), persists the newer ones as one row, and acknowledges every line once
+    /// that row is durable: an acknowledgement is what stops the Game's redelivery, so it never precedes the write.
+    /// </summary>
+    private void FlushReceived()
+    {
+        var received = _received;
+        _received = null;
+        if (received is null)
+            return;
+        var lines = new List<PlayerGameLineApplied>(received.Count);
+        var speculative = State;
+        foreach (var (line, _) in received)
         {
-            case Decision<IPlayerJournalEvent>.Persist persist:
-                PersistOne(persist.Event, () => sender.Tell(ack));
+            if (speculative.Decide(line, Settings) is Decision<IPlayerJournalEvent>.Persist { Event: PlayerGameLineApplied applied })
+            {
+                lines.Add(applied);
+                speculative = speculative.Apply(applied);
+            }
+        }
+
+        void Acknowledge()
+        {
+            foreach (var (line, sender) in received)
+                sender.Tell(new PlayerLineAck(line.GameId, line.PlayerId, line.UpdateSeq));
+        }
+
+        switch (lines.Count)
+        {
+            case 0:
+                Acknowledge(); // every line was already durable
                 break;
-            case Decision<IPlayerJournalEvent>.Answer:
-                // Already have this line or a newer one for the game: acknowledging again is what stops redelivery.
-                sender.Tell(ack);
+            case 1:
+                PersistOne(lines[0], Acknowledge);
+                break;
+            default:
+                PersistOne(new PlayerLineBatch([.. lines]), Acknowledge);
                 break;
         }
     }

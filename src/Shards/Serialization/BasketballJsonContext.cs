@@ -17,6 +17,7 @@ namespace Basketball.Shards.Serialization;
 [JsonSerializable(typeof(PlayerEventApplied))]
 [JsonSerializable(typeof(PlayerEventRejected))]
 [JsonSerializable(typeof(PlayerGameLineApplied))]
+[JsonSerializable(typeof(PlayerLineBatch))]
 [JsonSerializable(typeof(GameSnapshot))]
 [JsonSerializable(typeof(GameStateV1))]
 [JsonSerializable(typeof(PlayerSnapshot))]

@@ -30,6 +30,8 @@ public sealed class BasketballSerializer : SerializerWithStringManifest
         Plain("pa1", Json.PlayerEventApplied),
         Plain("pr1", Json.PlayerEventRejected),
         Plain("pl1", Json.PlayerGameLineApplied),
+        // pb1: the lines of one Player flush in one row (PlayerLineBatch); pl1 remains for a flush of one line.
+        Plain("pb1", Json.PlayerLineBatch),
         // gs2: the game snapshot as flat arrays with every eventId once (GameSnapshot). gs1, the GameState record
         // as it was, is still read: databases written before gs2 recover from their snapshots.
         Mapped<GameState, GameSnapshot>("gs2", Json.GameSnapshot, GameSnapshot.From, s => s.ToState()),

@@ -152,6 +152,50 @@ public class EntityPersistenceTests : IDisposable
         rows.Should().BeInRange(1, points.Length - 1, "the deliveries of one flush interval reach the Player as one line");
     }
 
+    [Fact]
+    public async Task Lines_that_reach_a_player_together_are_persisted_in_fewer_rows_acknowledged_each_and_redelivered_without_effect()
+    {
+        // 60 games' lines arrive at once (a hot player): gathered, they cost fewer rows than lines, every line is
+        // acknowledged with its own sequence, and the totals are the sum of the lines (worked out here, not read back).
+        var lines = Enumerable.Range(1, 60).Select(i => new Basketball.Domain.Players.PlayerGameLine(
+            $"g-pb-{i}", "p-pb", "t-1", UpdateSeq: i % 7 + 1, Points: 2 * (i % 5 + 1), FreeThrows: 0, FieldGoals: i % 5 + 1, ThreePointers: 0,
+            TriggeredByEventId: $"e-pb-{i}", Timestamp: DateTimeOffset.UnixEpoch.AddMinutes(i))).ToList();
+        var expectedPoints = lines.Sum(l => l.Points);
+
+        async Task DeliverAll(InProcessNode node)
+        {
+            var acks = await Task.WhenAll(lines.Select(line => node.Players.Ask<PlayerLineAck>(new DeliverPlayerLine(line), Timeout)));
+            acks.Select(a => (a.GameId, a.UpdateSeq)).Should().Equal(lines.Select(l => (l.GameId, l.UpdateSeq)));
+            var player = (await node.Players.Ask<PlayerReply>(new GetPlayer("p-pb"), Timeout)).Player!;
+            player.Points.Should().Be(expectedPoints);
+        }
+
+        await using (var node = await InProcessNode.StartAsync(Journal))
+            await DeliverAll(node);
+        var rows = PlayerRows("p-pb");
+        rows.Values.Sum().Should().BeLessThan(lines.Count, "lines that arrive while a write is in flight share the next row");
+        rows.GetValueOrDefault("pb1").Should().BeGreaterThan(0, "at least one row holds several lines (manifest pb1)");
+
+        // After a restart the batch rows recover the same totals, and the same lines again change nothing.
+        await using (var node = await InProcessNode.StartAsync(Journal))
+            await DeliverAll(node);
+        PlayerRows("p-pb").Should().Equal(rows, "a redelivered line is acknowledged without a write");
+    }
+
+    private Dictionary<string, long> PlayerRows(string playerId)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_dir.File("basketball.db")}");
+        connection.Open();
+        using var count = connection.CreateCommand();
+        count.CommandText = "SELECT manifest, count(*) FROM journal WHERE persistence_id = @id GROUP BY manifest";
+        count.Parameters.AddWithValue("@id", "player-" + playerId);
+        using var reader = count.ExecuteReader();
+        var rows = new Dictionary<string, long>();
+        while (reader.Read())
+            rows[reader.GetString(0)] = reader.GetInt64(1);
+        return rows;
+    }
+
     private static Task<EventsProcessed> Process(InProcessNode node, string gameId, params EventEnvelope[] events) =>
         node.Games.Ask<EventsProcessed>(new ProcessEvents(gameId, events), Timeout);
 

@@ -47,5 +47,10 @@ internal static class SampleJournal
             Envelope(new PlayerTeamChanged("p-7", "t-1", "t-2"), aggregateId: "p-7")),
         ["PlayerEventRejected"] = new PlayerEventRejected("e-3", RejectionReason.InvalidValue, "p-7 is on t-1, not t-3"),
         ["PlayerGameLineApplied"] = new PlayerGameLineApplied(Line, [Milestone with { Rule = MilestoneRuleNames.CareerPoints, AggregateType = "Player" }]),
+        // pb1: one Player flush's lines in one row, in the order they were decided.
+        ["PlayerLineBatch"] = new PlayerLineBatch([
+            new PlayerGameLineApplied(Line, [Milestone with { Rule = MilestoneRuleNames.CareerPoints, AggregateType = "Player" }]),
+            new PlayerGameLineApplied(Line with { GameId = "g-2", UpdateSeq = 3, Points = 2, TriggeredByEventId = "e-9" }, []),
+        ]),
     };
 }
