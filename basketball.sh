@@ -18,6 +18,18 @@ install_kinesalite() {
   fi
 }
 
+# promtool checks the Prometheus configuration and alert rules in the tests (docker/prometheus); Debian's
+# prometheus package ships it. Without it those tests fail and say so.
+install_promtool() {
+  if ! command -v promtool > /dev/null && command -v apt-get > /dev/null; then
+    echo "==> installing promtool (Debian's prometheus package)"
+    sudo_cmd=""
+    [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends prometheus; } \
+      > /dev/null || echo "could not install promtool: the promtool tests will fail" >&2
+  fi
+}
+
 build() {
   echo "==> restoring and building ($1)"
   dotnet build Akka.Basketball.sln -c "$1" -nologo -clp:ErrorsOnly -v:q
@@ -28,6 +40,7 @@ shift || true
 case "$cmd" in
   test)
     install_kinesalite
+    install_promtool
     build Release
     echo "==> running the test suite"
     log="$(mktemp)"

@@ -56,10 +56,8 @@ public static class BasketballNode
         builder.Services.AddSingleton(sp => new KinesisClient(kinesisOptions, sp.GetRequiredService<ILoggerFactory>().CreateLogger<KinesisClient>()));
         builder.Services.AddSingleton(sp => new KinesisProducer(sp.GetRequiredService<KinesisClient>(),
             new KinesisProducerOptions(settings.Ingress.Options.StreamName), sp.GetRequiredService<ILoggerFactory>().CreateLogger<KinesisProducer>()));
-        builder.Services.AddSingleton<IReadinessCheck>(new JournalReachableCheck(database));
-        builder.Services.AddSingleton<IReadinessCheck, ClusterMemberUpCheck>();
-        if (settings.Ingress.Enabled)
-            builder.Services.AddSingleton<IReadinessCheck, IngressRunningCheck>();
+        builder.Services.AddNodeHealthChecks(settings.Ingress.Enabled);
+        builder.Services.AddApiDocument();
         builder.Services.AddAkka(NodeSettings.ActorSystemName, (akka, services) =>
         {
             var loggerFactory = services.GetRequiredService<ILoggerFactory>();
@@ -75,6 +73,7 @@ public static class BasketballNode
                     loggers.AddLoggerFactory();
                 })
                 .AddHocon(configuration.Akka, HoconAddMode.Prepend)
+                .WithNodeHealthChecks()
                 .WithBasketballSerialization()
                 .WithGameAndPlayerShards(settings.Domain, settings.Entities)
                 .AddStartup((system, _) =>
@@ -117,7 +116,8 @@ public static class BasketballNode
         app.MapQueryEndpoints();
         app.MapIngressEndpoints();
         app.MapFeedEndpoints();
-        app.MapMetrics("/metrics");
+        app.MapMetrics("/metrics").WithSummary("Prometheus text: the basketball_* series and the .NET runtime's");
+        app.MapApiDocument();
         return app;
     }
 }

@@ -71,6 +71,7 @@ public sealed class IngressCoordinator : ReceiveActor, IWithTimers
             {
                 _readers.Remove(shard);
                 _statuses[shard].Reading = false;
+                _metrics.ShardStopped(shard);
             }
             // A reader that stopped on failure is started again by the next discovery (a pause, not a hammering).
         });
@@ -91,7 +92,10 @@ public sealed class IngressCoordinator : ReceiveActor, IWithTimers
     {
         _board.Stopped(Self);
         foreach (var shard in _statuses.Keys)
+        {
             _board.Forget(shard);
+            _metrics.ShardStopped(shard);
+        }
     }
 
     protected override void PreStart()

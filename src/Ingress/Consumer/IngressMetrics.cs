@@ -1,5 +1,6 @@
 // Prometheus series of the ingress (SPEC §8): records read, events applied, duplicates, dead letters by
 // reason, per-shard lag. Updated once per batch, never per record.
+using Basketball.Domain.Events;
 using Basketball.Ingress.DeadLetters;
 using Prometheus;
 
@@ -27,6 +28,16 @@ public sealed class IngressMetrics
     private static readonly Gauge CheckpointLag = Metrics.CreateGauge(
         "basketball_shard_checkpoint_lag_records", "Records read but not yet covered by the stored checkpoint", new GaugeConfiguration { LabelNames = ["shard"] });
 
+    // Every reason and cause is published from the start at 0, so that a node's first dead letter is an increase
+    // that rate() and the alert rules see, not the appearance of a new series.
+    static IngressMetrics()
+    {
+        foreach (var reason in Enum.GetValues<RejectionReason>())
+            DeadLetters.WithLabels(reason.ToCode());
+        Duplicates.WithLabels("record");
+        Duplicates.WithLabels("retry");
+    }
+
     public void RecordBatch(string shardId, int records, int applied, int duplicates, int retryDuplicates, IReadOnlyList<DeadLetter> letters)
     {
         RecordsRead.WithLabels(shardId).Inc(records);
@@ -41,5 +52,22 @@ public sealed class IngressMetrics
     {
         MillisBehindLatest.WithLabels(shardId).Set(millisBehindLatest);
         CheckpointLag.WithLabels(shardId).Set(recordsNotCheckpointed);
+    }
+
+    /// <summary>
+    /// The lag of every shard this node reads, from what its last GetRecords said (an empty answer too, which the
+    /// per-batch update never sees). Called on the status actor's probe, every few seconds, not per record.
+    /// </summary>
+    public void ShardLagFrom(IngressStatusBoard board)
+    {
+        foreach (var shard in board.Shards.Where(s => s.Reading))
+            MillisBehindLatest.WithLabels(shard.ShardId).Set(shard.MillisBehindLatest);
+    }
+
+    /// <summary>A shard this node no longer reads has no lag here: its series go, or they would hold their last value.</summary>
+    public void ShardStopped(string shardId)
+    {
+        MillisBehindLatest.RemoveLabelled(shardId);
+        CheckpointLag.RemoveLabelled(shardId);
     }
 }

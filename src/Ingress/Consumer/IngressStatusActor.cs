@@ -1,5 +1,5 @@
-// This node's ingress face: answers `ingress status` from the board, probes the input stream for readiness,
-// and drains the local readers on shutdown.
+// This node's ingress face: answers `ingress status` from the board, probes the input stream for readiness (and
+// publishes the readers' lag then), and drains the local readers on shutdown.
 using Akka.Actor;
 using Basketball.Ingress.Hosting;
 
@@ -9,12 +9,16 @@ public sealed class IngressStatusActor : ReceiveActor, IWithTimers
 {
     private static readonly TimeSpan ProbeEvery = TimeSpan.FromSeconds(5);
 
-    public IngressStatusActor(IngressStatusBoard board, IShardStreamApi api, string owner)
+    public IngressStatusActor(IngressStatusBoard board, IShardStreamApi api, string owner, IngressMetrics metrics)
     {
         Receive<GetIngressStatus>(_ => Sender.Tell(new IngressStatus(owner, api.StreamName, board.StreamReachable, board.Shards)));
-        Receive<Probe>(_ => api.ListShardsAsync(CancellationToken.None)
-            .ContinueWith(t => new ProbeResult(t.IsCompletedSuccessfully), TaskContinuationOptions.ExecuteSynchronously)
-            .PipeTo(Self));
+        Receive<Probe>(_ =>
+        {
+            metrics.ShardLagFrom(board);
+            api.ListShardsAsync(CancellationToken.None)
+                .ContinueWith(t => new ProbeResult(t.IsCompletedSuccessfully), TaskContinuationOptions.ExecuteSynchronously)
+                .PipeTo(Self);
+        });
         Receive<ProbeResult>(result => board.StreamReachable = result.Reachable);
         Receive<DrainAll>(_ =>
         {
@@ -29,8 +33,8 @@ public sealed class IngressStatusActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props PropsFor(IngressStatusBoard board, IShardStreamApi api, string owner) =>
-        Props.Create(() => new IngressStatusActor(board, api, owner));
+    public static Props PropsFor(IngressStatusBoard board, IShardStreamApi api, string owner, IngressMetrics metrics) =>
+        Props.Create(() => new IngressStatusActor(board, api, owner, metrics));
 
     protected override void PreStart()
     {

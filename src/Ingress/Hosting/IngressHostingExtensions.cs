@@ -67,7 +67,7 @@ public static class IngressHostingExtensions
                     new StableShardOwnership(worker, setup.Workers), owner, setup.Board, logger),
                 WorkerSettings(system),
                 DrainAndStop.Instance);
-            var coordinator = system.ActorOf(IngressStatusActor.PropsFor(setup.Board, api, owner), "kinesis-ingress");
+            var coordinator = system.ActorOf(IngressStatusActor.PropsFor(setup.Board, api, owner, metrics), "kinesis-ingress");
             registry.Register<KinesisIngress>(coordinator);
 
             // Drain before sharding hands entities off: readers finish their batch (entities still answer),
