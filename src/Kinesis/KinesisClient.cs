@@ -306,7 +306,9 @@ public sealed class KinesisClient : IDisposable
         message.Content = new ByteArrayContent(body);
         message.Content.Headers.ContentType = JsonContentType;
         message.Headers.TryAddWithoutValidation("X-Amz-Target", TargetPrefix + action);
-        _signer.SignRequest(message, body, Options.Credentials, _time.GetUtcNow());
+        // Per attempt: temporary credentials may have been refreshed since the last one.
+        var credentials = await Options.CredentialSource.GetAsync(cancellationToken);
+        _signer.SignRequest(message, body, credentials, _time.GetUtcNow());
 
         // Headers first, then the body deserialized as it arrives: a GetRecords answer of thousands of records is
         // megabytes, and buffering it whole and then copying it into an array put two large-object-heap arrays

@@ -11,7 +11,14 @@ public sealed record KinesisOptions
 
     public Uri Endpoint { get; init; } = new(DefaultLocalEndpoint);
     public string Region { get; init; } = DefaultRegion;
-    public AwsCredentials Credentials { get; init; } = AwsCredentials.LocalDummy;
+    /// <summary>Where each request's signing keys come from.</summary>
+    public IAwsCredentialSource CredentialSource { get; init; } = StaticCredentialSource.LocalDummy;
+
+    /// <summary>Fixed keys (tests, tools): shorthand for a <see cref="StaticCredentialSource"/>.</summary>
+    public AwsCredentials Credentials
+    {
+        init => CredentialSource = new StaticCredentialSource(value, "fixed keys");
+    }
 
     /// <summary>Attempts per call, the first included (so 1 means no retry).</summary>
     public int MaxAttempts { get; init; } = 6;
@@ -45,34 +52,37 @@ public sealed record KinesisOptions
     }
 
     /// <summary>
-    /// KINESIS_ENDPOINT (default the local kinesalite; unset while AWS_REGION is set → the regional AWS endpoint),
-    /// AWS_REGION (default us-east-1), AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN (dummy keys are
-    /// used only for a local endpoint; a remote one without keys is a configuration error).
+    /// SPEC §7, as the AWS SDKs read it. Endpoint: KINESIS_ENDPOINT, else AWS_ENDPOINT_URL_KINESIS, else
+    /// AWS_ENDPOINT_URL, else the regional AWS endpoint when a region was named (AWS_REGION, AWS_DEFAULT_REGION, or
+    /// the region of an explicit AWS_PROFILE), else the local kinesalite. Region: AWS_REGION, AWS_DEFAULT_REGION, the
+    /// profile's region (AWS_PROFILE or "default"), else us-east-1 for a local endpoint. Credentials: see
+    /// <see cref="AwsCredentialChain"/>; a remote endpoint without credentials is a start-up error.
     /// </summary>
-    public static KinesisOptions FromEnvironment(Func<string, string?> variable)
+    /// <param name="sdkChain">The SDK's credential chain (tests replace it); by default AWSSDK.Core's.</param>
+    public static KinesisOptions FromEnvironment(Func<string, string?> variable, Func<Amazon.Runtime.AWSCredentials>? sdkChain = null)
     {
         ArgumentNullException.ThrowIfNull(variable);
         string? Read(string name) => variable(name) is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
 
-        var explicitRegion = Read("AWS_REGION");
-        var region = explicitRegion ?? DefaultRegion;
-        var endpointText = Read("KINESIS_ENDPOINT")
-            ?? (explicitRegion is not null ? $"https://kinesis.{region}.amazonaws.com" : DefaultLocalEndpoint);
+        var namedRegion = Read("AWS_REGION") ?? Read("AWS_DEFAULT_REGION");
+        var explicitProfile = Read("AWS_PROFILE");
+        var profileRegion = namedRegion is null ? AwsProfiles.Region(explicitProfile ?? "default", Read("AWS_SHARED_CREDENTIALS_FILE")) : null;
+
+        var (endpointVariable, endpointText) = Read("KINESIS_ENDPOINT") is { } kinesisEndpoint ? ("KINESIS_ENDPOINT", kinesisEndpoint)
+            : Read("AWS_ENDPOINT_URL_KINESIS") is { } sdkKinesisEndpoint ? ("AWS_ENDPOINT_URL_KINESIS", sdkKinesisEndpoint)
+            : Read("AWS_ENDPOINT_URL") is { } sdkEndpoint ? ("AWS_ENDPOINT_URL", sdkEndpoint)
+            : (namedRegion ?? (explicitProfile is not null ? profileRegion : null)) is { } regionalRegion
+                ? ("AWS_REGION", $"https://kinesis.{regionalRegion}.amazonaws.com")
+                : ("KINESIS_ENDPOINT", DefaultLocalEndpoint);
         if (!Uri.TryCreate(endpointText, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https"))
-            throw new ArgumentException($"KINESIS_ENDPOINT '{endpointText}' is not an absolute http(s) URL.");
+            throw new ArgumentException($"{endpointVariable} '{endpointText}' is not an absolute http(s) URL.");
 
-        var accessKey = Read("AWS_ACCESS_KEY_ID");
-        var secretKey = Read("AWS_SECRET_ACCESS_KEY");
-        var sessionToken = Read("AWS_SESSION_TOKEN");
-        AwsCredentials credentials;
-        if (accessKey is not null && secretKey is not null)
-            credentials = new AwsCredentials(accessKey, secretKey, sessionToken);
-        else if (endpoint.IsLoopback)
-            credentials = AwsCredentials.LocalDummy with { SessionToken = sessionToken };
-        else
-            throw new ArgumentException(
-                $"Kinesis endpoint {endpoint} is not local: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.");
+        var region = namedRegion ?? profileRegion ?? (endpoint.IsLoopback
+            ? DefaultRegion
+            : throw new ArgumentException(
+                $"Kinesis endpoint {endpoint} is not local and no region is set: set AWS_REGION (or AWS_DEFAULT_REGION, or a region in the AWS profile)."));
 
-        return new KinesisOptions { Endpoint = endpoint, Region = region, Credentials = credentials };
+        var credentials = AwsCredentialChain.Resolve(endpoint, Read, sdkChain ?? AwsCredentialChain.SdkDefault);
+        return new KinesisOptions { Endpoint = endpoint, Region = region, CredentialSource = credentials };
     }
 }

@@ -7,6 +7,10 @@
 // every other key goes on. The cost: a burst of N records for one key needs N round trips (keys interleave, so a
 // typical batch of many games needs few). Retried whole calls (5xx, dropped connections) can still write a record
 // twice — adjacent duplicates, never reordering — which consumers deduplicate by event id.
+//
+// Aggregation (KinesisProducerOptions.Aggregate): the "one record" a key sends per call is then one KPL aggregated
+// record packing the key's waiting records (in order, within the 1 MiB record limit), so a burst for one key costs
+// one round trip, not one per record. The aggregate is accepted or fails as a whole, so the ordering rule holds.
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -83,7 +87,7 @@ public sealed class KinesisProducer : IAsyncDisposable
         var stop = _stopping.Token;
         while (!stop.IsCancellationRequested)
         {
-            List<PendingRecord>? wave = null;
+            List<WaveEntry>? wave = null;
             TimeSpan? wait = null;
             lock (_gate)
             {
@@ -114,10 +118,10 @@ public sealed class KinesisProducer : IAsyncDisposable
 
     // The head of every key that is ready (not in flight, past its backoff), within the request limits.
     // Also answers how long until a backed-off key becomes ready. Caller holds _gate.
-    private (List<PendingRecord> Wave, TimeSpan? Wait) TakeWave(DateTimeOffset now)
+    private (List<WaveEntry> Wave, TimeSpan? Wait) TakeWave(DateTimeOffset now)
     {
         var limits = _client.Options;
-        var wave = new List<PendingRecord>();
+        var wave = new List<WaveEntry>();
         long bytes = 0;
         TimeSpan? wait = null;
         var node = _keyOrder.First;
@@ -141,14 +145,36 @@ public sealed class KinesisProducer : IAsyncDisposable
                 {
                     var head = queue.Records.Peek();
                     if (wave.Count >= limits.PutRecordsMaxRecords || bytes + head.Size > limits.PutRecordsMaxBytes) break;
-                    wave.Add(head);
-                    bytes += head.Size;
+                    var entry = _options.Aggregate ? Pack(queue, limits, limits.PutRecordsMaxBytes - bytes) : new WaveEntry([head], head.Size);
+                    wave.Add(entry);
+                    bytes += entry.Size;
                     queue.InFlight = true;
                 }
             }
             node = next;
         }
         return (wave, wait);
+    }
+
+    // The key's waiting records from its head, as many as fit one aggregate (≤ the record limit, ≤ what the request
+    // has left, ≤ MaxRecordsPerAggregate). The head alone always fits: the caller checked it. Caller holds _gate.
+    private WaveEntry Pack(KeyQueue queue, KinesisOptions limits, long requestBytesLeft)
+    {
+        var head = queue.Records.Peek();
+        var keyBytes = System.Text.Encoding.UTF8.GetByteCount(queue.Key);
+        var limit = Math.Min(limits.RecordMaxBytes, requestBytesLeft);
+        // Kinesis counts an aggregate as data plus its partition key, like any record.
+        long size = keyBytes + KplAggregate.FrameOverhead + KplAggregate.KeySize(queue.Key);
+        var taken = new List<PendingRecord>();
+        foreach (var record in queue.Records)
+        {
+            if (taken.Count >= _options.MaxRecordsPerAggregate || record.CancellationToken.IsCancellationRequested) break;
+            var added = KplAggregate.RecordSize(0, record.Data.Length);
+            if (size + added > limit) break;
+            taken.Add(record);
+            size += added;
+        }
+        return taken.Count <= 1 ? new WaveEntry([head], head.Size) : new WaveEntry([.. taken], size);
     }
 
     private static void DropCancelledHeads(KeyQueue queue)
@@ -166,11 +192,11 @@ public sealed class KinesisProducer : IAsyncDisposable
         _keyOrder.Remove(node);
     }
 
-    private async Task SendWaveAsync(List<PendingRecord> wave, CancellationToken stop)
+    private async Task SendWaveAsync(List<WaveEntry> wave, CancellationToken stop)
     {
         try
         {
-            var entries = wave.Select(r => new PutRecordsEntry(r.PartitionKey, r.Data)).ToList();
+            var entries = wave.Select(entry => new PutRecordsEntry(entry.PartitionKey, entry.Data())).ToList();
             PutRecordsResponse response;
             try
             {
@@ -178,29 +204,29 @@ public sealed class KinesisProducer : IAsyncDisposable
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
-                lock (_gate) foreach (var record in wave) FailKey(record, ProducerErrorCodes.ProducerStopped, "The producer stopped.");
+                lock (_gate) foreach (var entry in wave) FailKey(entry.Head, ProducerErrorCodes.ProducerStopped, "The producer stopped.");
                 return;
             }
             catch (Exception e) when (KinesisRetryPolicy.IsTransient(e))
             {
                 // The client's own retries are spent: count an attempt for every record and back off.
                 _logger.LogWarning(e, "PutRecords of {Count} records to {Stream} failed; the records will be retried", wave.Count, _options.StreamName);
-                lock (_gate) foreach (var record in wave) RetryLater(record, (e as KinesisException)?.ErrorType ?? e.GetType().Name, e.Message);
+                lock (_gate) foreach (var entry in wave) RetryLater(entry.Head, (e as KinesisException)?.ErrorType ?? e.GetType().Name, e.Message);
                 return;
             }
             catch (Exception e)
             {
                 _logger.LogError(e, "PutRecords of {Count} records to {Stream} failed for good", wave.Count, _options.StreamName);
                 var code = (e as KinesisException)?.ErrorType ?? e.GetType().Name;
-                lock (_gate) foreach (var record in wave) FailKey(record, code, e.Message);
+                lock (_gate) foreach (var entry in wave) FailKey(entry.Head, code, e.Message);
                 return;
             }
 
             if (response.Records.Count != wave.Count)
             {
                 lock (_gate)
-                    foreach (var record in wave)
-                        RetryLater(record, "MalformedResponse", $"PutRecords answered {response.Records.Count} results for {wave.Count} records.");
+                    foreach (var entry in wave)
+                        RetryLater(entry.Head, "MalformedResponse", $"PutRecords answered {response.Records.Count} results for {wave.Count} records.");
                 return;
             }
 
@@ -213,8 +239,9 @@ public sealed class KinesisProducer : IAsyncDisposable
                 for (var i = 0; i < wave.Count; i++)
                 {
                     var result = response.Records[i];
-                    if (result.Succeeded) Accept(wave[i], result);
-                    else RetryLater(wave[i], result.ErrorCode ?? "UnknownError", result.ErrorMessage ?? "PutRecords reported a failure.");
+                    // An aggregate's records are the key's next ones, in order: accepting each dequeues the next.
+                    if (result.Succeeded) foreach (var record in wave[i].Records) Accept(record, result);
+                    else RetryLater(wave[i].Head, result.ErrorCode ?? "UnknownError", result.ErrorMessage ?? "PutRecords reported a failure.");
                 }
             }
         }
@@ -294,6 +321,18 @@ public sealed class KinesisProducer : IAsyncDisposable
             _keys.Clear();
         }
         _stopping.Dispose();
+    }
+
+    /// <summary>One Kinesis record of a call: a key's head record, or an aggregate of its next records.</summary>
+    private sealed record WaveEntry(PendingRecord[] Records, long Size)
+    {
+        public PendingRecord Head => Records[0];
+        public string PartitionKey => Head.PartitionKey;
+
+        // Built outside the producer's lock, when the call is made.
+        public ReadOnlyMemory<byte> Data() => Records.Length == 1
+            ? Head.Data
+            : KplAggregate.Write(Records.Select(r => (r.PartitionKey, r.Data)).ToList());
     }
 
     private sealed class KeyQueue(string key)

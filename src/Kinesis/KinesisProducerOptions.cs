@@ -9,4 +9,12 @@ public sealed record KinesisProducerOptions(string StreamName)
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>PutRecords calls in flight at once (their partition keys never overlap).</summary>
     public int MaxConcurrentRequests { get; init; } = 4;
+    /// <summary>
+    /// Pack a key's waiting records into one KPL aggregated record per call (off by default: a stream read by
+    /// consumers outside the project, the milestones output, stays one event per record; the node and the
+    /// simulator turn it on for the input stream, which the project's own consumer de-aggregates).
+    /// </summary>
+    public bool Aggregate { get; init; }
+    /// <summary>User records in one aggregate at most (the 1 MiB record limit applies as well).</summary>
+    public int MaxRecordsPerAggregate { get; init; } = 500;
 }

@@ -1,5 +1,6 @@
 // The order records are sent in: registrations first, then the games interleaved as if they were played at
-// the same time (each game's own order kept), plus optional faults: malformed records and duplicate sends.
+// the same time (each game's own order kept), plus optional faults: malformed records, duplicate sends, and
+// corrupt KPL aggregated records.
 using System.Text;
 using Basketball.Domain.Events;
 
@@ -10,7 +11,7 @@ public sealed record SimulatedRecord(string PartitionKey, byte[] Data, EventEnve
 
 public static class SendPlan
 {
-    public static IReadOnlyList<SimulatedRecord> Create(Season season, int seed, int malformed = 0, int duplicates = 0)
+    public static IReadOnlyList<SimulatedRecord> Create(Season season, int seed, int malformed = 0, int duplicates = 0, int corruptAggregates = 0)
     {
         var random = new Random(seed + 1);
         var records = season.Registrations.Select(Good).ToList();
@@ -38,7 +39,23 @@ public static class SendPlan
             var bad = Malformed(m, season.Games.Count > 0 ? season.Games[m % season.Games.Count].GameId : "g-none");
             records.Insert(random.Next(records.Count + 1), bad);
         }
+        for (var c = 0; c < corruptAggregates && season.Games.Count > 0; c++)
+            records.Insert(random.Next(records.Count + 1), CorruptAggregate(c, season.Games[c % season.Games.Count]));
         return records;
+    }
+
+    /// <summary>
+    /// A KPL aggregated record whose MD5 trailer is wrong, holding two new scores of a game (fresh event ids): a
+    /// consumer that applied it anyway would change that game, so only one malformed_aggregate dead letter is right.
+    /// Its partition key is its own, so the producer never packs it into another aggregate.
+    /// </summary>
+    public static SimulatedRecord CorruptAggregate(int index, SimGame game)
+    {
+        var scores = game.Events.Where(e => e.Data is ScoreRecorded).Take(2)
+            .Select(e => (e.AggregateId, (ReadOnlyMemory<byte>)EventJson.Serialize(e with { EventId = $"{e.EventId}-corrupt-{index}" }))).ToList();
+        var aggregate = Basketball.Kinesis.KplAggregate.Write(scores);
+        aggregate[^1] ^= 0xFF;
+        return new SimulatedRecord($"corrupt-aggregate-{index}", aggregate, null, "malformed_aggregate");
     }
 
     private static SimulatedRecord Good(EventEnvelope evt) => new(evt.AggregateId, EventJson.Serialize(evt), evt, null);

@@ -10,7 +10,8 @@ using Spectre.Console;
 namespace Basketball.Simulator;
 
 /// <param name="Rate">Records per second; 0 = as fast as the producer goes.</param>
-public sealed record RunOptions(SimulationOptions Simulation, double Rate, int Malformed, int Duplicates, TimeSpan ConvergeTimeout);
+/// <param name="CorruptAggregates">KPL aggregated records with a bad MD5 to mix in (each one malformed_aggregate letter).</param>
+public sealed record RunOptions(SimulationOptions Simulation, double Rate, int Malformed, int Duplicates, TimeSpan ConvergeTimeout, int CorruptAggregates = 0);
 
 public sealed record Verification(bool Passed, IReadOnlyList<string> Differences, int Records, TimeSpan SendTime, TimeSpan ConvergeTime);
 
@@ -22,9 +23,9 @@ public sealed class SimulationRunner(KinesisProducer producer, HttpClient node, 
     {
         var season = SeasonGenerator.Generate(options.Simulation);
         var truth = GroundTruth.Of(season);
-        var plan = SendPlan.Create(season, options.Simulation.Seed, options.Malformed, options.Duplicates);
+        var plan = SendPlan.Create(season, options.Simulation.Seed, options.Malformed, options.Duplicates, options.CorruptAggregates);
         console.MarkupLine($"[bold]Simulating[/] {season.Games.Count} games, {truth.Players.Count} scoring players: " +
-                           $"{plan.Count:N0} records ({options.Malformed} malformed, {options.Duplicates} duplicate sends) at " +
+                           $"{plan.Count:N0} records ({options.Malformed} malformed, {options.Duplicates} duplicate sends, {options.CorruptAggregates} corrupt aggregates) at " +
                            (options.Rate > 0 ? $"{options.Rate:N0} records/s" : "full speed"));
 
         var clock = Stopwatch.StartNew();

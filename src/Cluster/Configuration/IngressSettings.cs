@@ -7,7 +7,9 @@ namespace Basketball.Cluster.Configuration;
 
 /// <param name="CreateStreams">null = "auto": create them when the Kinesis endpoint is local.</param>
 /// <param name="Readers">Reader workers in the cluster (each reads the Kinesis shards that hash to it).</param>
-public sealed record IngressSettings(bool Enabled, IngressOptions Options, string MilestonesStream, bool? CreateStreams, int Shards, int Readers)
+/// <param name="AggregateRecords">POST /api/events packs a key's waiting events into KPL aggregated records.</param>
+public sealed record IngressSettings(bool Enabled, IngressOptions Options, string MilestonesStream, bool? CreateStreams, int Shards, int Readers,
+    bool AggregateRecords = true)
 {
     public static IngressSettings Read(Config ingress)
     {
@@ -39,6 +41,7 @@ public sealed record IngressSettings(bool Enabled, IngressOptions Options, strin
                 _ => throw new ArgumentException($"basketball.ingress.create-streams must be auto, true or false, not '{create}'"),
             },
             ingress.GetInt("shards"),
-            Math.Max(1, ingress.GetInt("readers", 4)));
+            Math.Max(1, ingress.GetInt("readers", 4)),
+            ingress.GetBoolean("aggregate-records", true));
     }
 }

@@ -55,7 +55,7 @@ public static class BasketballNode
         builder.Services.AddSingleton(new IngressStatusBoard());
         builder.Services.AddSingleton(sp => new KinesisClient(kinesisOptions, sp.GetRequiredService<ILoggerFactory>().CreateLogger<KinesisClient>()));
         builder.Services.AddSingleton(sp => new KinesisProducer(sp.GetRequiredService<KinesisClient>(),
-            new KinesisProducerOptions(settings.Ingress.Options.StreamName), sp.GetRequiredService<ILoggerFactory>().CreateLogger<KinesisProducer>()));
+            new KinesisProducerOptions(settings.Ingress.Options.StreamName) { Aggregate = settings.Ingress.AggregateRecords }, sp.GetRequiredService<ILoggerFactory>().CreateLogger<KinesisProducer>()));
         builder.Services.AddNodeHealthChecks(settings.Ingress.Enabled);
         builder.Services.AddApiDocument();
         builder.Services.AddAkka(NodeSettings.ActorSystemName, (akka, services) =>

@@ -103,7 +103,7 @@ public static class DomainPalettes
         $"{(m.Revoked ? " REVOKED" : "")} | {m.MilestoneId}";
 
     public static string DeadLetterLine(DeadLetter d) =>
-        $"{d.ReceivedAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} | {d.Reason} | {(d.ShardId is null ? "http" : $"{d.ShardId}/{d.SequenceNumber}")}" +
+        $"{d.ReceivedAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} | {d.Reason} | {(d.ShardId is null ? "http" : $"{d.ShardId}/{d.SequenceNumber}{(d.SubSequenceNumber is { } sub ? $"#{sub}" : "")}")}" +
         $" | {d.EventId ?? "-"} | {d.Message} | data: {Preview(d.Data)}";
 
     private static string PeriodName(int period) => period <= 4 ? $"Q{period}" : $"OT{period - 4}";

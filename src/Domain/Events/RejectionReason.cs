@@ -14,6 +14,8 @@ public enum RejectionReason
     UnknownCorrectionTarget,
     TooLarge,
     ProcessingFailed,
+    /// <summary>A KPL aggregated record whose MD5 or protobuf is bad: one dead letter for the whole Kinesis record.</summary>
+    MalformedAggregate,
 }
 
 public static class RejectionReasonCodes
@@ -31,6 +33,7 @@ public static class RejectionReasonCodes
         RejectionReason.UnknownCorrectionTarget => "unknown_correction_target",
         RejectionReason.TooLarge => "too_large",
         RejectionReason.ProcessingFailed => "processing_failed",
+        RejectionReason.MalformedAggregate => "malformed_aggregate",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "unknown rejection reason"),
     };
 

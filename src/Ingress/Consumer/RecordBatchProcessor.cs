@@ -1,9 +1,16 @@
 // Turns one GetRecords batch into durable effects: parse every record, deliver each aggregate's events in
 // sequence order (different aggregates in parallel, bounded), store the dead letters, and only then report
 // the batch as done — the checkpoint may pass a record only once its effect is durable.
+//
+// A KPL aggregated record is opened here into its user records, each one event with its own partition key, in the
+// aggregate's order. The batch (and so the checkpoint, which moves per batch) is done only when every user record
+// of every aggregate in it is settled, so the checkpoint never passes an aggregate that is durable only in part;
+// after a crash the whole aggregate is read again and the entities answer its applied part as duplicates. Each
+// user record is routed by its envelope's aggregate id: none is dropped for hashing outside the shard (as KCL does).
 using Basketball.Domain;
 using Basketball.Domain.Events;
 using Basketball.Ingress.DeadLetters;
+using Basketball.Kinesis;
 
 namespace Basketball.Ingress.Consumer;
 
@@ -27,21 +34,39 @@ public sealed class RecordBatchProcessor(EventDelivery delivery, IDeadLetterSink
         var receivedAt = DateTimeOffset.UtcNow;
         var letters = new List<DeadLetter>();
         // Insertion-ordered groups: records of one aggregate keep their sequence order inside the group.
-        var groups = new Dictionary<(AggregateType, string), List<(EventEnvelope Event, ShardRecord Record)>>();
-        foreach (var record in batch.Records)
+        var groups = new Dictionary<(AggregateType, string), List<(EventEnvelope Event, EventSource Record)>>();
+        void Parse(EventSource source)
         {
-            switch (EventParser.Parse(record.Data.AsMemory())) // in place: the record's bytes outlive the parse; never throws
+            switch (EventParser.Parse(source.Data.AsMemory())) // in place: the record's bytes outlive the parse; never throws
             {
                 case ParseResult.Parsed parsed:
                     var key = (parsed.Event.AggregateType, parsed.Event.AggregateId);
                     if (!groups.TryGetValue(key, out var group))
                         groups[key] = group = [];
-                    group.Add((parsed.Event, record));
+                    group.Add((parsed.Event, source));
                     break;
                 case ParseResult.Invalid invalid:
-                    letters.Add(DeadLetterOf(invalid.Rejection, shardId, record, receivedAt));
+                    letters.Add(DeadLetterOf(invalid.Rejection, shardId, source, receivedAt));
                     break;
             }
+        }
+
+        foreach (var record in batch.Records)
+        {
+            if (!KplAggregate.IsAggregate(record.Data))
+            {
+                Parse(new EventSource(record, record.PartitionKey, record.Data, null));
+                continue;
+            }
+            var aggregate = KplAggregate.Read(record.Data);
+            if (aggregate.Records is null)
+            {
+                var broken = new Rejection(RejectionReason.MalformedAggregate, $"The record is {aggregate.Problem}.");
+                letters.Add(DeadLetterOf(broken, shardId, new EventSource(record, record.PartitionKey, record.Data, null), receivedAt));
+                continue;
+            }
+            foreach (var user in aggregate.Records)
+                Parse(new EventSource(record, user.PartitionKey, user.Data, user.SubSequenceNumber));
         }
 
         var applied = 0;
@@ -129,7 +154,13 @@ public sealed class RecordBatchProcessor(EventDelivery delivery, IDeadLetterSink
         return new string(kept);
     }
 
-    private static DeadLetter DeadLetterOf(Rejection rejection, string shardId, ShardRecord record, DateTimeOffset receivedAt) =>
-        new(rejection.Code, rejection.Message, rejection.EventId, rejection.AggregateId, record.PartitionKey, shardId,
-            record.SequenceNumber, record.Data, receivedAt);
+    private static DeadLetter DeadLetterOf(Rejection rejection, string shardId, EventSource source, DateTimeOffset receivedAt) =>
+        new(rejection.Code, rejection.Message, rejection.EventId, rejection.AggregateId, source.PartitionKey, shardId,
+            source.Record.SequenceNumber, source.Data, receivedAt, source.SubSequenceNumber);
+
+    /// <summary>
+    /// The bytes of one event: a plain Kinesis record, or one user record of an aggregated one (its own partition key
+    /// and data, and its sub-sequence number); a dead letter of it keeps exactly these bytes.
+    /// </summary>
+    private sealed record EventSource(ShardRecord Record, string PartitionKey, byte[] Data, int? SubSequenceNumber);
 }

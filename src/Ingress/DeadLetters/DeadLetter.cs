@@ -7,6 +7,8 @@ namespace Basketball.Ingress.DeadLetters;
 /// <param name="Reason">A SPEC §4.4 reason code, e.g. <c>malformed_json</c>.</param>
 /// <param name="ShardId">Null for records that never came from a Kinesis shard.</param>
 /// <param name="SequenceNumber">Null exactly when <paramref name="ShardId"/> is null.</param>
+/// <param name="SubSequenceNumber">For a user record of a KPL aggregated record: its place in the aggregate (0, 1, …);
+/// its <paramref name="Data"/> and <paramref name="PartitionKey"/> are then the user record's own.</param>
 public sealed record DeadLetter(
     [property: JsonPropertyName("reason")] string Reason,
     [property: JsonPropertyName("message")] string Message,
@@ -16,14 +18,15 @@ public sealed record DeadLetter(
     [property: JsonPropertyName("shardId")] string? ShardId,
     [property: JsonPropertyName("sequenceNumber")] string? SequenceNumber,
     [property: JsonPropertyName("data")] byte[] Data,
-    [property: JsonPropertyName("receivedAt")] DateTimeOffset ReceivedAt)
+    [property: JsonPropertyName("receivedAt")] DateTimeOffset ReceivedAt,
+    [property: JsonPropertyName("subSequenceNumber"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? SubSequenceNumber = null)
 {
     // Records compare by value, and Data is an array: compare its bytes, not its reference.
     public bool Equals(DeadLetter? other) =>
         other is not null
         && Reason == other.Reason && Message == other.Message && EventId == other.EventId
         && AggregateId == other.AggregateId && PartitionKey == other.PartitionKey && ShardId == other.ShardId
-        && SequenceNumber == other.SequenceNumber && ReceivedAt == other.ReceivedAt
+        && SequenceNumber == other.SequenceNumber && SubSequenceNumber == other.SubSequenceNumber && ReceivedAt == other.ReceivedAt
         && Data.AsSpan().SequenceEqual(other.Data);
 
     public override int GetHashCode() => HashCode.Combine(Reason, EventId, ShardId, SequenceNumber, ReceivedAt, Data.Length);

@@ -1,6 +1,8 @@
 // The dead letter table (SPEC §4.4) on SQLite or PostgreSQL. A record's checkpoint may pass it only once it is
 // stored here, so writes are batched (one transaction) and idempotent per (shard, sequence number): storing
-// the same Kinesis record again after a crash keeps the first row.
+// the same Kinesis record again after a crash keeps the first row. A user record of a KPL aggregate is stored with
+// sequence_number "<sequence number>/<sub-sequence number>", so several bad user records of one aggregate keep a row
+// each under the same unique key, and tables written by earlier builds need no change.
 using System.Data;
 using System.Data.Common;
 using Basketball.Storage;
@@ -101,7 +103,7 @@ public sealed class DeadLetterStore : Basketball.Ingress.Consumer.IDeadLetterSin
                 _dialect.SetValue(aggregateId, StorableText(letter.AggregateId));
                 _dialect.SetValue(partitionKey, StorableText(letter.PartitionKey));
                 _dialect.SetValue(shardId, letter.ShardId);
-                _dialect.SetValue(sequenceNumber, letter.SequenceNumber);
+                _dialect.SetValue(sequenceNumber, letter.SubSequenceNumber is { } sub ? $"{letter.SequenceNumber}/{sub}" : letter.SequenceNumber);
                 _dialect.SetValue(data, letter.Data);
                 _dialect.SetValue(receivedAt, letter.ReceivedAt);
                 inserted += await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -132,6 +134,7 @@ public sealed class DeadLetterStore : Basketball.Ingress.Consumer.IDeadLetterSin
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
+                var (sequence, subSequence) = SplitSequence(SqlDialect.ReadNullableString(reader, 6));
                 letters.Add(new DeadLetter(
                     reader.GetString(0),
                     reader.GetString(1),
@@ -139,12 +142,19 @@ public sealed class DeadLetterStore : Basketball.Ingress.Consumer.IDeadLetterSin
                     SqlDialect.ReadNullableString(reader, 3),
                     reader.GetString(4),
                     SqlDialect.ReadNullableString(reader, 5),
-                    SqlDialect.ReadNullableString(reader, 6),
+                    sequence,
                     reader.GetFieldValue<byte[]>(7),
-                    _dialect.ReadTimestamp(reader, 8)));
+                    _dialect.ReadTimestamp(reader, 8),
+                    subSequence));
             }
             return letters;
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static (string? Sequence, int? SubSequence) SplitSequence(string? stored)
+    {
+        var slash = stored?.IndexOf('/') ?? -1;
+        return slash < 0 ? (stored, null) : (stored![..slash], int.Parse(stored[(slash + 1)..], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public Task<long> CountAsync(CancellationToken cancellationToken = default) =>

@@ -39,9 +39,11 @@ public class EveryReasonCodeTests
         reject().ToCode().Should().Be(code);
 
     [Fact]
-    public void The_table_covers_every_reason_code_but_processing_failed() =>
+    public void The_table_covers_every_reason_code_but_processing_failed_and_malformed_aggregate() =>
+        // Neither is a property of one event: processing_failed comes from an entity, malformed_aggregate from a
+        // broken KPL aggregated Kinesis record (RecordBatchProcessor, tested with the pipeline).
         Cases().Select(row => (string)row[0]).Distinct().Should().BeEquivalentTo(
-            RejectionReasonCodes.All.Select(r => r.ToCode()).Where(c => c != "processing_failed"));
+            RejectionReasonCodes.All.Select(r => r.ToCode()).Where(c => c is not ("processing_failed" or "malformed_aggregate")));
 
     private static RejectionReason Parse(string json) =>
         ((ParseResult.Invalid)EventParser.Parse(Encoding.UTF8.GetBytes(json))).Rejection.Reason;
