@@ -34,6 +34,8 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
     private readonly ILogger _logger;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly CancellationTokenSource _stopping = new();
+    // A drain: the source makes no further GetRecords call, emits the answer of the one in flight, and completes.
+    private readonly CancellationTokenSource _stopReading = new();
     private readonly SequenceRange? _isolate;
     private readonly AggregateLanes _lanes;
 
@@ -78,6 +80,7 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
         _stopping.Cancel();
         _killSwitch?.Abort(new OperationCanceledException($"shard reader {_shardId} stopped"));
         _stopping.Dispose();
+        _stopReading.Dispose();
     }
 
     // ---- States -------------------------------------------------------------------------------------------
@@ -108,7 +111,7 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
         Receive<Drain>(_ =>
         {
             var requester = Sender;
-            _killSwitch!.Shutdown(); // stop reading; the batches in flight finish, then StreamEnded
+            _stopReading.Cancel(); // stop reading; the batches read (the last call's too) finish, then StreamEnded
             Become(() => Draining(requester, writing));
         });
         Receive<StreamEnded>(ended =>
@@ -148,7 +151,7 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
         Receive<Drain>(_ =>
         {
             var latest = Sender; // the last to ask is answered
-            _killSwitch!.Shutdown();
+            _stopReading.Cancel();
             Become(() => Draining(latest, writing));
         });
         Receive<StreamEnded>(_ =>
@@ -289,7 +292,7 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
 
         var self = Self;
         var token = _stopping.Token;
-        var (killSwitch, completion) = ShardRecordSource.Create(_api, _shardId, start, _options, _status, _logger, token)
+        var (killSwitch, completion) = ShardRecordSource.Create(_api, _shardId, start, _options, _status, _logger, token, _stopReading.Token)
             .ViaMaterialized(KillSwitches.Single<ShardRecordBatch>(), Keep.Right)
             .Buffer(Math.Max(1, _options.PrefetchBatches), OverflowStrategy.Backpressure)
             .Select(batch =>

@@ -14,15 +14,21 @@ public static class ShardRecordSource
     /// and completes. An expired iterator is replaced by one AFTER the last record READ (not the last
     /// checkpoint: records read but not yet durable are still in flight downstream and must not be re-read).
     /// </summary>
+    /// <param name="stopReading">
+    /// A drain: make no further GetRecords call and complete, but emit the answer of the call in flight. Records
+    /// Kinesis has handed out are processed and checkpointed by this reader, so the next owner reads none of
+    /// them again (a kill switch in front of the source would drop that answer unprocessed).
+    /// </param>
     public static Source<ShardRecordBatch, Akka.NotUsed> Create(
         IShardStreamApi api, string shardId, ShardPosition start, IngressOptions options, ShardStatus status, ILogger logger,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, CancellationToken stopReading = default)
     {
+        var none = Option<(ReadState, ShardRecordBatch)>.None;
         var initial = new ReadState(null, null, start, Ended: false, EndEmitted: false, LastCall: DateTime.MinValue);
         return Source.UnfoldAsync(initial, async state =>
         {
-            if (state.EndEmitted || cancellationToken.IsCancellationRequested)
-                return Option<(ReadState, ShardRecordBatch)>.None;
+            if (state.EndEmitted || cancellationToken.IsCancellationRequested || stopReading.IsCancellationRequested)
+                return none;
             if (state.Ended)
                 return (state with { EndEmitted = true }, new ShardRecordBatch([], null, 0));
 
@@ -32,11 +38,21 @@ public static class ShardRecordSource
             // min-poll-interval: a caught-up shard is asked again as soon as both allow, so a record put into an
             // idle shard waits at most max(min, idle) to be read.
             var interval = options.MinPollInterval;
+            using var waitEnds = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopReading);
             while (true)
             {
                 var wait = lastCall + interval - DateTime.UtcNow;
-                if (wait > TimeSpan.Zero)
-                    await Task.Delay(wait, cancellationToken);
+                try
+                {
+                    if (wait > TimeSpan.Zero)
+                        await Task.Delay(wait, waitEnds.Token);
+                }
+                catch (OperationCanceledException) when (stopReading.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    return none; // drained while waiting: nothing was handed out since the last batch
+                }
+                if (stopReading.IsCancellationRequested)
+                    return none;
                 lastCall = DateTime.UtcNow;
 
                 ShardRecordBatch batch;

@@ -106,12 +106,30 @@ public sealed class FakeShardStreamApi(Timeline timeline, string streamName = Fa
         }
     }
 
+    private (string ShardId, int Index, TaskCompletionSource Gate)? _held;
+
+    /// <summary>
+    /// The GetRecords call that starts at record <paramref name="index"/> of the shard waits (timeline: GetRecordsHeld)
+    /// until the returned gate is opened, then answers as usual.
+    /// </summary>
+    public TaskCompletionSource HoldGetRecords(string shardId, int index)
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _held = (shardId, index, gate);
+        return gate;
+    }
+
     public async Task<ShardRecordBatch> GetRecordsAsync(string iterator, int limit, CancellationToken cancellationToken)
     {
         await Task.Yield();
         var hash = iterator.LastIndexOf('#');
         var shardId = iterator[..hash];
         var index = int.Parse(iterator[(hash + 1)..]);
+        if (_held is { } held && held.ShardId == shardId && held.Index == index)
+        {
+            timeline.Add(new Step("GetRecordsHeld", shardId));
+            await held.Gate.Task.WaitAsync(cancellationToken);
+        }
         lock (_lock)
         {
             var shard = Find(shardId);

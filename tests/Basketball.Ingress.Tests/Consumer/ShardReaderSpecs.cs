@@ -181,6 +181,31 @@ public class ShardReaderSpecs(ITestOutputHelper output) : ConsumerSpec(output)
     }
 
     [Fact]
+    public void A_drain_processes_and_checkpoints_the_answer_of_the_GetRecords_call_in_flight()
+    {
+        // Kinesis has handed out 103 and 104 when the drain comes: dropping that answer would leave the checkpoint
+        // at 102, and the next owner would read 103 and 104 a second time though they were never applied.
+        Api.AddShard(Shard, Records.Of("game-a", 101, 102, 103, 104));
+        var gate = Api.HoldGetRecords(Shard, index: 2);
+        var reader = StartReader(Options);
+        AwaitAssert(() =>
+        {
+            AppliedEvents.Should().HaveCount(2);
+            Timeline.Count(s => s.What == "GetRecordsHeld").Should().Be(1);
+        }, Deadline, Poll);
+
+        reader.Tell(Drain.Instance, TestActor);
+        reader.Tell(new Identify("drain-seen"), TestActor); // answered after the Drain (one mailbox, in order)
+        ExpectMsg<ActorIdentity>(Deadline);
+        gate.SetResult();
+
+        ExpectMsg<Drained>(Deadline);
+        AppliedEvents.Should().HaveCount(4, "the answer in flight at the drain was processed");
+        Store.Row(Shard)!.Value.SequenceNumber.Should().Be("104", "and checkpointed, so the next owner starts after it");
+        Timeline.Count(s => s.What == "GetRecords" && s.ShardId == Shard).Should().Be(2, "no call was made after the drain");
+    }
+
+    [Fact]
     public void An_idle_reader_confirms_its_lease()
     {
         Api.AddShard(Shard, []);

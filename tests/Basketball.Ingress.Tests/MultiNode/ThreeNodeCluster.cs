@@ -28,10 +28,13 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
 
     public KinesisProducer Producer { get; }
 
-    public static async Task<ThreeNodeCluster> StartAsync(KinesaliteFixture kinesis, PostgresFixture postgres)
+    /// <param name="reads">When given, the nodes reach kinesalite through it (it counts every record GetRecords hands out).</param>
+    public static async Task<ThreeNodeCluster> StartAsync(KinesaliteFixture kinesis, PostgresFixture postgres, KinesisReadCounter? reads = null)
     {
         var stream = await kinesis.CreateStreamAsync(KinesaliteFixture.UniqueStreamName("cluster"), KinesisShards);
         var env = kinesis.NodeEnvironment(stream);
+        if (reads is not null)
+            env["KINESIS_ENDPOINT"] = reads.Endpoint;
         env["BASKETBALL_JOURNAL"] = "postgres:" + await postgres.CreateDatabaseAsync();
         var nodes = await NodeCluster.StartAsync(3, env, PipelineHarness.FastIngress + $"\nbasketball.ingress.readers = {KinesisShards}");
         return new ThreeNodeCluster(nodes, kinesis.CreateClient());

@@ -115,21 +115,94 @@ public class CrashRecoveryTests(KinesaliteFixture kinesis, ITestOutputHelper out
         letters.Should().BeEmpty("nothing was reordered or rejected across the crash");
     }
 
-    private static long JournalRowsWithManifest(string database, string manifest)
+    [Fact]
+    public async Task Player_totals_equal_box_scores_after_a_kill_while_player_lines_are_pending()
+    {
+        // Lines pending by construction: the first node gathers player lines for an hour (and resends none), so
+        // every score is durable in its Game's journal while no Player has received a line when the node is
+        // killed. The games stay in progress (no GameCompleted), so no line goes out at completion either. After the
+        // restart only the Game's recovery (remembered entities, every line resent) can bring the totals right.
+        using var directory = new TempDirectory();
+        var stream = KinesaliteFixture.UniqueStreamName("pending");
+        await kinesis.CreateStreamAsync(stream, 2);
+        WriteHocon(directory, "basketball.entities { line-flush-after = 1h, redeliver-every = 1h }");
+        var env = PipelineHarness.Environment(kinesis, stream);
+        var database = directory.File("basketball.db");
+        env["BASKETBALL_JOURNAL"] = $"sqlite:{database}";
+
+        var script = OrderedScript.Create("pending", games: 6, scoresPerGame: 30, players: 8, teamChanges: 2, seed: 21);
+        var events = script.Events.Where(e => e.Data is not GameCompleted).ToList();
+        using var client = kinesis.CreateClient();
+        await using var producer = new KinesisProducer(client, new KinesisProducerOptions(stream));
+
+        var first = await NodeProcess.StartAsync(env, directory.Path);
+        try
+        {
+            await PutAsync(producer, events);
+            await Eventually.Assert(async () =>
+            {
+                foreach (var (gameId, expected) in script.Games)
+                {
+                    var game = await first.Http.GetFromJsonAsync<JsonElement>($"/api/games/{gameId}");
+                    game.GetProperty("eventsApplied").GetInt32().Should().Be(expected.Events - 1, $"{gameId}: every score is durable");
+                }
+                foreach (var (playerId, expected) in script.Players)
+                {
+                    using var response = await first.Http.GetAsync($"/api/players/{playerId}");
+                    response.IsSuccessStatusCode.Should().BeTrue(playerId);
+                    var player = await response.Content.ReadFromJsonAsync<JsonElement>();
+                    player.GetProperty("teamId").GetString().Should().Be(expected.Team, $"{playerId} is registered and its changes applied");
+                    player.GetProperty("points").GetInt32().Should().Be(0, $"{playerId}'s lines are still gathered in its Games");
+                }
+            }, TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(250));
+            await first.KillAsync();
+        }
+        finally
+        {
+            await first.DisposeAsync();
+        }
+
+        // What the dead node left in its journal: the Games are ahead of the Players.
+        var scoresInGames = Scalar(database, "SELECT count(*) FROM journal WHERE persistence_id LIKE 'game-%'");
+        scoresInGames.Should().BeGreaterThan(0, "the games' scores were persisted");
+        (JournalRowsWithManifest(database, "pl1") + JournalRowsWithManifest(database, "pb1")).Should().Be(0,
+            "no Player had persisted a line when the node was killed");
+        output.WriteLine($"killed with {scoresInGames} game rows and no player-line row in the journal");
+
+        WriteHocon(directory); // the shipped line-flush-after (500 ms), redelivery every 300 ms
+        await using var second = await NodeProcess.StartAsync(env, directory.Path);
+        await Eventually.Assert(async () =>
+        {
+            foreach (var (playerId, expected) in script.Players)
+            {
+                var player = await second.Http.GetFromJsonAsync<JsonElement>($"/api/players/{playerId}");
+                player.GetProperty("points").GetInt32().Should().Be(expected.Points,
+                    $"{playerId}'s total is the sum of the points the script gave it (its box scores)");
+            }
+        }, TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(250));
+        var letters = (await second.Http.GetFromJsonAsync<JsonElement>("/api/deadletters?limit=100")).EnumerateArray().ToList();
+        letters.Should().BeEmpty("nothing was rejected across the crash");
+    }
+
+    private static long Scalar(string database, string sql, params (string Name, object Value)[] parameters)
     {
         using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database}");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM journal WHERE manifest = $manifest";
-        command.Parameters.AddWithValue("$manifest", manifest);
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value);
         return (long)command.ExecuteScalar()!;
     }
 
+    private static long JournalRowsWithManifest(string database, string manifest) =>
+        Scalar(database, "SELECT count(*) FROM journal WHERE manifest = $manifest", ("$manifest", manifest));
+
     /// <summary>The node's own akka.hocon plus fast polling (the working directory's file wins over the binary's).</summary>
-    private static void WriteHocon(TempDirectory directory)
+    private static void WriteHocon(TempDirectory directory, string extra = "")
     {
         var hocon = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "akka.hocon"));
-        File.WriteAllText(directory.File("akka.hocon"), hocon + "\n" + PipelineHarness.FastIngress);
+        File.WriteAllText(directory.File("akka.hocon"), hocon + "\n" + PipelineHarness.FastIngress + "\n" + extra);
     }
 
     private static async Task PutAsync(KinesisProducer producer, IEnumerable<EventEnvelope> events)

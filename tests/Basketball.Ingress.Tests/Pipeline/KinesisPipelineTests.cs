@@ -146,4 +146,44 @@ public class KinesisPipelineTests(KinesaliteFixture kinesis)
         await harness.AssertConvergesAsync(script, Converge);
         (await harness.DeadLettersAsync()).Should().BeEmpty("children were read only after their parents, so no aggregate saw its events out of order");
     }
+
+    [Fact]
+    public async Task After_a_merge_with_a_large_parent_backlog_the_child_is_read_only_after_both_parents_and_order_holds()
+    {
+        // Before the node starts: two thirds of the script in the two parents, then a merge, then the last third
+        // (every game's completion, the last team changes) in the child. With the shipped 200 ms polling and 25
+        // records per GetRecords each parent needs several seconds of reads to reach its end, while the child's
+        // records are there from the start: a coordinator that read the child at once would complete games
+        // before their scores and break the team-change chains, and those records would be dead letters.
+        var script = OrderedScript.Create("merge", games: 6, scoresPerGame: 40, players: 6, teamChanges: 8, seed: 31);
+        var parentsPart = script.Events.Take(script.Events.Count * 2 / 3).ToList();
+        var childPart = script.Events.Skip(parentsPart.Count).ToList();
+        IReadOnlyList<Shard> parents = [];
+        async Task PutThenMerge(string stream)
+        {
+            using var client = kinesis.CreateClient();
+            await using var producer = new KinesisProducer(client, new KinesisProducerOptions(stream));
+            await PutAllAsync(producer, parentsPart);
+            parents = await client.ListShardsAsync(stream);
+            parents.Should().HaveCount(2);
+            await client.MergeShardsAsync(stream, parents[0].ShardId, parents[1].ShardId);
+            await client.WaitForStreamActiveAsync(stream, TimeSpan.FromSeconds(10));
+            await PutAllAsync(producer, childPart);
+        }
+
+        await using var harness = await PipelineHarness.StartAsync(kinesis, shards: 2, beforeStart: PutThenMerge,
+            hocon: "\nbasketball.ingress { min-poll-interval = 200ms, idle-poll-interval = 200ms, get-records-limit = 25 }");
+        var child = (await harness.Client.ListShardsAsync(harness.Stream)).Single(s => s.IsOpen);
+        new[] { child.ParentShardId, child.AdjacentParentShardId }.Should().BeEquivalentTo(parents.Select(p => p.ShardId),
+            "the open shard is the merge's child");
+
+        await harness.AssertConvergesAsync(script, TimeSpan.FromSeconds(120));
+        (await harness.DeadLettersAsync()).Should().BeEmpty("the child was read only after both parents reached their ends");
+    }
+
+    private static async Task PutAllAsync(KinesisProducer producer, IEnumerable<EventEnvelope> events)
+    {
+        var result = await producer.PutAsync(events.Select(e => (e.AggregateId, (ReadOnlyMemory<byte>)EventJson.Serialize(e))).ToList());
+        result.Records.Should().OnlyContain(r => r.Succeeded);
+    }
 }

@@ -41,11 +41,14 @@ public sealed class PipelineHarness : IAsyncDisposable
     public string Journal => $"sqlite:{_directory.File("basketball.db")}";
 
     public static async Task<PipelineHarness> StartAsync(KinesaliteFixture kinesis, int shards = 4, Action<IServiceCollection>? services = null,
-        string? hocon = null, IReadOnlyDictionary<string, string>? env = null)
+        string? hocon = null, IReadOnlyDictionary<string, string>? env = null, Func<string, Task>? beforeStart = null)
     {
         var directory = new TempDirectory();
         var stream = KinesaliteFixture.UniqueStreamName("events");
         await kinesis.CreateStreamAsync(stream, shards);
+        // What the stream holds before any reader looks at it (a backlog, a resharding already done).
+        if (beforeStart is not null)
+            await beforeStart(stream);
         var variables = Environment(kinesis, stream);
         foreach (var (name, value) in env ?? new Dictionary<string, string>())
             variables[name] = value;
