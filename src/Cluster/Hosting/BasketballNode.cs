@@ -14,6 +14,7 @@ using Basketball.ReadSide.Hosting;
 using Basketball.ReadSide.League;
 using Basketball.ReadSide.Milestones;
 using Basketball.Shards.Hosting;
+using Basketball.Storage;
 using Prometheus;
 
 namespace Basketball.Cluster.Hosting;
@@ -56,7 +57,8 @@ public static class BasketballNode
         builder.Services.AddSingleton(sp => new KinesisClient(kinesisOptions, sp.GetRequiredService<ILoggerFactory>().CreateLogger<KinesisClient>()));
         builder.Services.AddSingleton(sp => new KinesisProducer(sp.GetRequiredService<KinesisClient>(),
             new KinesisProducerOptions(settings.Ingress.Options.StreamName), sp.GetRequiredService<ILoggerFactory>().CreateLogger<KinesisProducer>()));
-        builder.Services.AddSingleton<IReadinessCheck>(new JournalReachableCheck(database));
+        builder.Services.AddSingleton(sp => new DatabaseHealth(database, sp.GetRequiredService<ILoggerFactory>().CreateLogger<DatabaseHealth>()).Start());
+        builder.Services.AddSingleton<IReadinessCheck>(sp => new JournalReachableCheck(sp.GetRequiredService<DatabaseHealth>()));
         builder.Services.AddSingleton<IReadinessCheck, ClusterMemberUpCheck>();
         if (settings.Ingress.Enabled)
             builder.Services.AddSingleton<IReadinessCheck, IngressRunningCheck>();
@@ -101,7 +103,8 @@ public static class BasketballNode
                     [settings.Ingress.Options.StreamName, settings.Ingress.MilestonesStream],
                     settings.Ingress.Readers,
                     services.GetRequiredService<IngressStatusBoard>(),
-                    loggerFactory));
+                    loggerFactory,
+                    services.GetRequiredService<DatabaseHealth>()));
         });
 
         builder.Services.AddOperatorEndpoint(opsEndpoint);

@@ -20,6 +20,7 @@ public static class HealthEndpoints
         app.MapGet("/health/ready", async (IEnumerable<IReadinessCheck> checks, CancellationToken ct) =>
         {
             var results = new Dictionary<string, bool>();
+            var reasons = new Dictionary<string, string>();
             foreach (var check in checks)
             {
                 bool ready;
@@ -27,14 +28,15 @@ public static class HealthEndpoints
                 {
                     ready = await check.IsReadyAsync(ct);
                 }
-                catch (Exception) when (!ct.IsCancellationRequested)
+                catch (Exception ex) when (!ct.IsCancellationRequested)
                 {
-                    ready = false; // a failing check means not ready; the reason is in that feature's own log
+                    ready = false; // a failing check means not ready, for the reason it gives
+                    reasons[check.Name] = ex.Message;
                 }
                 results[check.Name] = ready;
             }
             var allReady = results.Values.All(r => r);
-            var body = new { status = allReady ? "ready" : "not_ready", checks = results };
+            var body = new { status = allReady ? "ready" : "not_ready", checks = results, reasons };
             return allReady ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
         });
         return app;
