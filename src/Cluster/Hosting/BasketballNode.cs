@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Akka.Hosting;
 using Basketball.Cluster.Configuration;
 using Basketball.Cluster.Http;
+using Basketball.Cluster.Live;
 using Basketball.Cluster.Operations;
 using Basketball.Ingress.Checkpoints;
 using Basketball.Ingress.Consumer;
@@ -75,6 +76,7 @@ public static class BasketballNode
                     loggers.AddLoggerFactory();
                 })
                 .AddHocon(configuration.Akka, HoconAddMode.Prepend)
+                .AddHocon(LiveHosting.ReadJournalConfig(configuration.Akka), HoconAddMode.Append)
                 .WithBasketballSerialization()
                 .WithGameAndPlayerShards(settings.Domain, settings.Entities)
                 .AddStartup((system, _) =>
@@ -105,6 +107,7 @@ public static class BasketballNode
         });
 
         builder.Services.AddOperatorEndpoint(opsEndpoint);
+        builder.Services.AddLivePages(configuration);
 
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
@@ -117,6 +120,7 @@ public static class BasketballNode
         app.MapQueryEndpoints();
         app.MapIngressEndpoints();
         app.MapFeedEndpoints();
+        app.MapLivePages();
         app.MapMetrics("/metrics");
         return app;
     }
