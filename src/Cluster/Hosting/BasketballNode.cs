@@ -76,7 +76,6 @@ public static class BasketballNode
                     loggers.AddLoggerFactory();
                 })
                 .AddHocon(configuration.Akka, HoconAddMode.Prepend)
-                .AddHocon(LiveHosting.ReadJournalConfig(configuration.Akka), HoconAddMode.Append)
                 .WithBasketballSerialization()
                 .WithGameAndPlayerShards(settings.Domain, settings.Entities)
                 .AddStartup((system, _) =>

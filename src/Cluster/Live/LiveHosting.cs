@@ -1,8 +1,6 @@
-// Registers what the live pages read: the live game feed (its own read journal, polled more often than the league
-// projections' so that a change reaches a browser within a second of being durable) and the events/s sampler.
-// Settings: basketball.live in akka.hocon.
+// Registers what the live pages read: the live game feed and the events/s sampler. Settings: basketball.live in
+// akka.hocon.
 using Akka.Actor;
-using Akka.Configuration;
 using Basketball.Cluster.Configuration;
 using Basketball.ReadSide.Live;
 using Basketball.Replay;
@@ -12,27 +10,11 @@ namespace Basketball.Cluster.Live;
 
 public static class LiveHosting
 {
-    /// <summary>The live feed's read journal: the node's SQL query journal with shorter polling intervals.</summary>
-    public const string ReadJournalPluginId = "akka.persistence.query.journal.live-games";
-
     /// <summary>
-    /// A copy of akka.persistence.query.journal.sql under <see cref="ReadJournalPluginId"/> with the live poll
-    /// interval for both of its polls (new rows, and the highest gap-free offset): HOCON cannot copy a block that
-    /// a library's defaults define, so it is copied here.
+    /// The node's SQL query journal, as the league projections and the milestone publisher use: its poll intervals
+    /// (akka.hocon, query.journal.sql) bound how soon a durable change reaches a browser.
     /// </summary>
-    public static Config ReadJournalConfig(Config akka)
-    {
-        var poll = akka.GetTimeSpan("basketball.live.poll-interval", TimeSpan.FromMilliseconds(100));
-        var milliseconds = (long)poll.TotalMilliseconds;
-        var copy = akka.GetConfig("akka.persistence.query.journal.sql").Root.ToString();
-        return ConfigurationFactory.ParseString($$"""
-            {{ReadJournalPluginId}} = {{copy}}
-            {{ReadJournalPluginId}} {
-              refresh-interval = {{milliseconds}}ms
-              journal-sequence-retrieval.query-delay = {{milliseconds}}ms
-            }
-            """);
-    }
+    public const string ReadJournalPluginId = "akka.persistence.query.journal.sql";
 
     public static IServiceCollection AddLivePages(this IServiceCollection services, NodeConfiguration configuration)
     {
