@@ -253,7 +253,7 @@ public static class EntityBench
     }
 
     /// <summary>The events one journal row holds: a Game delivery's batch, or the row's own event.</summary>
-    private static int EventsIn(object row) => row is GameEventBatch batch ? batch.Events.Length : 1;
+    private static int EventsIn(object row) => Basketball.Domain.JournalRow.EventCount(row);
 
     private static long Heap()
     {
