@@ -160,7 +160,8 @@ public sealed class RecordBatchProcessor(EventDelivery delivery, IDeadLetterSink
 
     /// <summary>
     /// The bytes of one event: a plain Kinesis record, or one user record of an aggregated one (its own partition key
-    /// and data, and its sub-sequence number); a dead letter of it keeps exactly these bytes.
+    /// and data, and its sub-sequence number); a dead letter of it keeps exactly these bytes. A struct: one is made
+    /// for every record of every batch, and it lives only in this batch's groups.
     /// </summary>
-    private sealed record EventSource(ShardRecord Record, string PartitionKey, byte[] Data, int? SubSequenceNumber);
+    private readonly record struct EventSource(ShardRecord Record, string PartitionKey, byte[] Data, int? SubSequenceNumber);
 }

@@ -74,15 +74,7 @@ public class SimulatorRunTests(KinesaliteFixture kinesis)
         using var directory = new TempDirectory();
         var stream = KinesaliteFixture.UniqueStreamName("sim");
         await kinesis.CreateStreamAsync(stream, 4);
-        var env = new Dictionary<string, string>
-        {
-            ["KINESIS_ENDPOINT"] = kinesis.Endpoint.ToString().TrimEnd('/'),
-            ["BASKETBALL_STREAM"] = stream,
-            ["BASKETBALL_MILESTONES_STREAM"] = stream + "-out",
-            ["BASKETBALL_CREATE_STREAMS"] = "true",
-        };
-        await using var node = await InProcessNode.StartAsync($"sqlite:{directory.File("b.db")}",
-            "basketball.ingress { min-poll-interval = 20ms, idle-poll-interval = 50ms, checkpoint-every = 200ms }", env);
+        await using var node = await StartNodeAsync(directory, stream);
         using var client = kinesis.CreateClient();
         await using var producer = new KinesisProducer(client, new KinesisProducerOptions(stream));
         var console = new TestConsole();
@@ -123,6 +115,11 @@ public class SimulatorRunTests(KinesaliteFixture kinesis)
     private static string WithoutTiedGame(string player) =>
         System.Text.RegularExpressions.Regex.Replace(player, "(\"careerHigh\":\\{[^}]*?),?\"gameId\":\"[^\"]*\"", "$1");
 
+    /// <summary>One node on a fresh SQLite file reading <paramref name="stream"/> with fast polling.</summary>
+    private Task<InProcessNode> StartNodeAsync(TempDirectory directory, string stream) =>
+        InProcessNode.StartAsync($"sqlite:{directory.File("b.db")}",
+            "basketball.ingress { min-poll-interval = 20ms, idle-poll-interval = 50ms, checkpoint-every = 200ms }", kinesis.NodeEnvironment(stream));
+
     private sealed record SeasonRun(Verification Verification, Dictionary<string, string> Games, Dictionary<string, string> Players,
         List<string> LetterReasons, List<int> UserRecordsPerAggregate);
 
@@ -131,15 +128,7 @@ public class SimulatorRunTests(KinesaliteFixture kinesis)
         using var directory = new TempDirectory();
         var stream = KinesaliteFixture.UniqueStreamName(aggregate ? "kpl" : "plain");
         await kinesis.CreateStreamAsync(stream, 4);
-        var env = new Dictionary<string, string>
-        {
-            ["KINESIS_ENDPOINT"] = kinesis.Endpoint.ToString().TrimEnd('/'),
-            ["BASKETBALL_STREAM"] = stream,
-            ["BASKETBALL_MILESTONES_STREAM"] = stream + "-out",
-            ["BASKETBALL_CREATE_STREAMS"] = "true",
-        };
-        await using var node = await InProcessNode.StartAsync($"sqlite:{directory.File("b.db")}",
-            "basketball.ingress { min-poll-interval = 20ms, idle-poll-interval = 50ms, checkpoint-every = 200ms }", env);
+        await using var node = await StartNodeAsync(directory, stream);
         using var client = kinesis.CreateClient();
         var console = new TestConsole();
         Verification verification;

@@ -15,11 +15,7 @@ public class CrashRecoveryTests(KinesaliteFixture kinesis, ITestOutputHelper out
     public async Task A_node_killed_in_the_middle_of_the_stream_resumes_from_its_checkpoints_and_ends_in_the_ground_truth()
     {
         using var directory = new TempDirectory();
-        var stream = KinesaliteFixture.UniqueStreamName("crash");
-        await kinesis.CreateStreamAsync(stream, 4);
-        WriteHocon(directory);
-        var env = PipelineHarness.Environment(kinesis, stream);
-        env["BASKETBALL_JOURNAL"] = $"sqlite:{directory.File("basketball.db")}";
+        var (stream, env) = await PrepareAsync(directory, "crash", 4);
 
         var script = OrderedScript.Create("crash", games: 8, scoresPerGame: 60, players: 10, teamChanges: 6, seed: 5);
         using var client = kinesis.CreateClient();
@@ -66,11 +62,7 @@ public class CrashRecoveryTests(KinesaliteFixture kinesis, ITestOutputHelper out
     public async Task A_node_killed_while_processing_KPL_aggregated_records_resumes_and_loses_and_doubles_nothing()
     {
         using var directory = new TempDirectory();
-        var stream = KinesaliteFixture.UniqueStreamName("crash-kpl");
-        await kinesis.CreateStreamAsync(stream, 2);
-        WriteHocon(directory);
-        var env = PipelineHarness.Environment(kinesis, stream);
-        env["BASKETBALL_JOURNAL"] = $"sqlite:{directory.File("basketball.db")}";
+        var (stream, env) = await PrepareAsync(directory, "crash-kpl", 2);
 
         var script = OrderedScript.Create("crashkpl", games: 8, scoresPerGame: 80, players: 10, teamChanges: 6, seed: 9);
         using var client = kinesis.CreateClient();
@@ -123,12 +115,8 @@ public class CrashRecoveryTests(KinesaliteFixture kinesis, ITestOutputHelper out
         // killed. The games stay in progress (no GameCompleted), so no line goes out at completion either. After the
         // restart only the Game's recovery (remembered entities, every line resent) can bring the totals right.
         using var directory = new TempDirectory();
-        var stream = KinesaliteFixture.UniqueStreamName("pending");
-        await kinesis.CreateStreamAsync(stream, 2);
-        WriteHocon(directory, "basketball.entities { line-flush-after = 1h, redeliver-every = 1h }");
-        var env = PipelineHarness.Environment(kinesis, stream);
+        var (stream, env) = await PrepareAsync(directory, "pending", 2, "basketball.entities { line-flush-after = 1h, redeliver-every = 1h }");
         var database = directory.File("basketball.db");
-        env["BASKETBALL_JOURNAL"] = $"sqlite:{database}";
 
         var script = OrderedScript.Create("pending", games: 6, scoresPerGame: 30, players: 8, teamChanges: 2, seed: 21);
         var events = script.Events.Where(e => e.Data is not GameCompleted).ToList();
@@ -197,6 +185,18 @@ public class CrashRecoveryTests(KinesaliteFixture kinesis, ITestOutputHelper out
 
     private static long JournalRowsWithManifest(string database, string manifest) =>
         Scalar(database, "SELECT count(*) FROM journal WHERE manifest = $manifest", ("$manifest", manifest));
+
+    /// <summary>A stream of its own, the node's configuration in the directory, and a node environment on its SQLite file.</summary>
+    private async Task<(string Stream, Dictionary<string, string> Env)> PrepareAsync(TempDirectory directory, string prefix, int shards,
+        string extraHocon = "")
+    {
+        var stream = KinesaliteFixture.UniqueStreamName(prefix);
+        await kinesis.CreateStreamAsync(stream, shards);
+        WriteHocon(directory, extraHocon);
+        var env = PipelineHarness.Environment(kinesis, stream);
+        env["BASKETBALL_JOURNAL"] = $"sqlite:{directory.File("basketball.db")}";
+        return (stream, env);
+    }
 
     /// <summary>The node's own akka.hocon plus fast polling (the working directory's file wins over the binary's).</summary>
     private static void WriteHocon(TempDirectory directory, string extra = "")
