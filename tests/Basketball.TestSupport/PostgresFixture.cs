@@ -167,13 +167,7 @@ public sealed class PostgresFixture : IAsyncLifetime
             Port = FreeLoopbackPort();
             try
             {
-                // Durability is pointless for a throw-away test server; turning it off makes the tests fast.
-                // Durable (the benchmarks) keeps the server's defaults: fsync, synchronous_commit, full_page_writes on.
-                var options = $"-p {Port} -k {_rootDirectory} -c listen_addresses=127.0.0.1 -c max_connections=200" +
-                              (Durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
-                await RunAsPostgresAsync("pg_ctl",
-                    ["-D", DataDirectory, "-o", options, "-l", Path.Combine(_rootDirectory, "log"), "-w", "-t", "60", "start"],
-                    cancellationToken);
+                await StartServerProcessAsync(cancellationToken);
                 break;
             }
             catch (InvalidOperationException) when (attempt < 3)
@@ -192,6 +186,38 @@ public sealed class PostgresFixture : IAsyncLifetime
         _started = true;
         StartupTime = watch.Elapsed;
         Log($"PostgreSQL started on 127.0.0.1:{Port} in {StartupTime.TotalMilliseconds:F0} ms ({_rootDirectory}), durability {(Durable ? "on" : "off")}");
+    }
+
+    /// <summary>
+    /// Stops the running server (fast shutdown: every client connection is cut, as in a database outage); its data
+    /// stays. <see cref="RestartServerAsync"/> brings it back on the same port.
+    /// </summary>
+    public async Task StopServerAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_started)
+            throw new InvalidOperationException("The PostgreSQL server is not running.");
+        await RunAsPostgresAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "-t", "60", "stop"], cancellationToken);
+        Log($"PostgreSQL on port {Port} stopped (outage)");
+    }
+
+    /// <summary>Starts the server stopped by <see cref="StopServerAsync"/> again, same data, same port.</summary>
+    public async Task RestartServerAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_started)
+            throw new InvalidOperationException("The PostgreSQL server was never started.");
+        await StartServerProcessAsync(cancellationToken);
+        Log($"PostgreSQL on port {Port} started again");
+    }
+
+    private Task StartServerProcessAsync(CancellationToken cancellationToken)
+    {
+        // Durability is pointless for a throw-away test server; turning it off makes the tests fast.
+        // Durable (the benchmarks) keeps the server's defaults: fsync, synchronous_commit, full_page_writes on.
+        var options = $"-p {Port} -k {_rootDirectory} -c listen_addresses=127.0.0.1 -c max_connections=200" +
+                      (Durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
+        return RunAsPostgresAsync("pg_ctl",
+            ["-D", DataDirectory, "-o", options, "-l", Path.Combine(_rootDirectory!, "log"), "-w", "-t", "60", "start"],
+            cancellationToken);
     }
 
     private static bool IsRoot => Environment.UserName == "root";

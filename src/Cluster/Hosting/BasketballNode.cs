@@ -14,6 +14,7 @@ using Basketball.ReadSide.Hosting;
 using Basketball.ReadSide.League;
 using Basketball.ReadSide.Milestones;
 using Basketball.Shards.Hosting;
+using Basketball.Storage;
 using Prometheus;
 
 namespace Basketball.Cluster.Hosting;
@@ -56,6 +57,7 @@ public static class BasketballNode
         builder.Services.AddSingleton(sp => new KinesisClient(kinesisOptions, sp.GetRequiredService<ILoggerFactory>().CreateLogger<KinesisClient>()));
         builder.Services.AddSingleton(sp => new KinesisProducer(sp.GetRequiredService<KinesisClient>(),
             new KinesisProducerOptions(settings.Ingress.Options.StreamName) { Aggregate = settings.Ingress.AggregateRecords }, sp.GetRequiredService<ILoggerFactory>().CreateLogger<KinesisProducer>()));
+        builder.Services.AddSingleton(sp => new DatabaseHealth(database, sp.GetRequiredService<ILoggerFactory>().CreateLogger<DatabaseHealth>()).Start());
         builder.Services.AddNodeHealthChecks(settings.Ingress.Enabled);
         builder.Services.AddApiDocument();
         builder.Services.AddAkka(NodeSettings.ActorSystemName, (akka, services) =>
@@ -100,7 +102,8 @@ public static class BasketballNode
                     [settings.Ingress.Options.StreamName, settings.Ingress.MilestonesStream],
                     settings.Ingress.Readers,
                     services.GetRequiredService<IngressStatusBoard>(),
-                    loggerFactory));
+                    loggerFactory,
+                    services.GetRequiredService<DatabaseHealth>()));
         });
 
         builder.Services.AddOperatorEndpoint(opsEndpoint);

@@ -58,7 +58,14 @@ public static class HealthEndpoints
         {
             var status = report.Status == HealthStatus.Healthy ? healthy : unhealthy;
             object body = withChecks
-                ? new { status, checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status == HealthStatus.Healthy) }
+                ? new
+                {
+                    status,
+                    checks = report.Entries.ToDictionary(e => e.Key, e => e.Value.Status == HealthStatus.Healthy),
+                    // Why a check fails, for the operator: its description, else its exception's message.
+                    reasons = report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy)
+                        .ToDictionary(e => e.Key, e => e.Value.Description ?? e.Value.Exception?.Message ?? e.Value.Status.ToString()),
+                }
                 : new { status };
             return context.Response.WriteAsJsonAsync(body);
         },

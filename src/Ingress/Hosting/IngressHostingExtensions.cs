@@ -7,8 +7,10 @@ using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Basketball.Ingress.Checkpoints;
 using Basketball.Ingress.Consumer;
+using Basketball.Ingress.DeadLetters;
 using Basketball.Kinesis;
 using Basketball.Shards.Hosting;
+using Basketball.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Basketball.Ingress.Hosting;
@@ -18,6 +20,7 @@ public sealed class KinesisIngress;
 
 /// <param name="CreateStreams">Create the input and milestone streams when missing (local endpoints).</param>
 /// <param name="ShardCount">Shards of a stream created here.</param>
+/// <param name="Database">Whether the database answers: deliveries and dead-letter writes wait for it while it is away.</param>
 public sealed record KinesisIngressSetup(
     KinesisClient Client,
     IngressOptions Options,
@@ -28,7 +31,8 @@ public sealed record KinesisIngressSetup(
     IReadOnlyList<string> StreamsToCreate,
     int Workers,
     IngressStatusBoard Board,
-    ILoggerFactory LoggerFactory);
+    ILoggerFactory LoggerFactory,
+    DatabaseHealth? Database = null);
 
 public static class IngressHostingExtensions
 {
@@ -52,8 +56,9 @@ public static class IngressHostingExtensions
             if (setup.CreateStreams)
                 _ = CreateStreamsAsync(setup, logger);
 
-            var delivery = new EventDelivery(registry.Get<GameRegion>(), registry.Get<PlayerRegion>(), setup.Options, logger);
-            var processor = new RecordBatchProcessor(delivery, setup.DeadLetters, new IngressMetrics());
+            var delivery = new EventDelivery(registry.Get<GameRegion>(), registry.Get<PlayerRegion>(), setup.Options, logger, setup.Database);
+            var deadLetters = setup.Database is null ? setup.DeadLetters : new WaitingDeadLetterSink(setup.DeadLetters, setup.Database);
+            var processor = new RecordBatchProcessor(delivery, deadLetters, new IngressMetrics());
             var cluster = Akka.Cluster.Cluster.Get(system);
             // Owner = this incarnation of this node: a restarted node on the same address is a new owner.
             var owner = $"{cluster.SelfAddress}#{cluster.SelfUniqueAddress.Uid}";

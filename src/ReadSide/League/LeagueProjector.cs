@@ -94,7 +94,8 @@ public sealed class LeagueProjector : ReceiveActor, IWithUnboundedStash
 
     private (UniqueKillSwitch, Task) Run(IEventsByTagQuery journal, string tag, string reader, Func<IReadOnlyList<EventEnvelope>, Task> apply,
         IMaterializer materializer) =>
-        // After any failure (database busy or down) the reader starts again from its stored offset, with backoff.
+        // After any failure (database busy or down) the reader starts again from its stored offset, with backoff of at
+        // most 5 s, so that the read side catches up within seconds of a database outage ending.
         RestartSource.OnFailuresWithBackoff(
                 () => Source.FromTask(_store.OffsetAsync(reader))
                     .ConcatMany(offset => journal.EventsByTag(tag, Akka.Persistence.Query.Offset.Sequence(offset)))
@@ -105,7 +106,7 @@ public sealed class LeagueProjector : ReceiveActor, IWithUnboundedStash
                         await apply(batch);
                         return batch.Count;
                     }),
-                RestartSettings.Create(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2))
+                RestartSettings.Create(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), 0.2))
             .ViaMaterialized(KillSwitches.Single<int>(), Keep.Right)
             .ToMaterialized(Sink.ForEach<int>(count => _logger.LogDebug("League projection {Reader}: {Count} events applied", reader, count)), Keep.Both)
             .Run(materializer);

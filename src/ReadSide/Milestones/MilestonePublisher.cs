@@ -44,13 +44,13 @@ public sealed class MilestonePublisher : ReceiveActor
     {
         var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<IEventsByTagQuery>(_readJournalPluginId);
         // The whole pipeline restarts from the stored offset after any failure (database or Kinesis down),
-        // with backoff; what was put but not recorded is put again.
+        // with backoff of at most 5 s (resumes within seconds of an outage); what was put but not recorded is put again.
         _killSwitch = RestartSource.OnFailuresWithBackoff(
                 () => Source.FromTask(_store.OffsetAsync(ReaderName))
                     .ConcatMany(offset => journal.EventsByTag(JournalTags.Milestone, Offset.Sequence(offset)))
                     .GroupedWithin(500, TimeSpan.FromMilliseconds(100))
                     .SelectAsync(1, PublishAsync),
-                RestartSettings.Create(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2))
+                RestartSettings.Create(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), 0.2))
             .ViaMaterialized(KillSwitches.Single<long>(), Keep.Right)
             .To(Sink.Ignore<long>())
             .Run(Context.System.Materializer());

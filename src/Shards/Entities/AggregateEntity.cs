@@ -21,6 +21,10 @@ public abstract class AggregateEntity<TState, TEvent> : PersistentActor where TS
     // Events (not journal rows: a row may hold a batch) applied since the last snapshot was taken or recovered.
     private int _eventsSinceSnapshot;
 
+    // The sender of the ProcessEvents whose write is in flight (Persist stashes every later command meanwhile, so
+    // there is at most one): told EventsNotPersisted if the journal fails the write.
+    private IActorRef? _awaitingWrite;
+
     protected AggregateEntity(string aggregateId, string persistenceIdPrefix, TState initial, BasketballSettings settings, EntityOptions options)
     {
         AggregateId = aggregateId;
@@ -194,8 +198,10 @@ public abstract class AggregateEntity<TState, TEvent> : PersistentActor where TS
         var after = speculative;
         var startedAt = Stopwatch.GetTimestamp();
         var events = toPersist.Count;
+        _awaitingWrite = sender;
         void Done()
         {
+            _awaitingWrite = null;
             State = after;
             _eventsSinceSnapshot += events;
             EntityMetrics.Written(EntityType, startedAt);
@@ -214,6 +220,18 @@ public abstract class AggregateEntity<TState, TEvent> : PersistentActor where TS
             if (--remaining == 0)
                 Done();
         });
+    }
+
+    /// <summary>
+    /// The journal failed a write: Akka.Persistence stops the entity (its state may be behind the journal), which is
+    /// right, but the sender would learn of it only from its ask timing out. Told now, it can wait for the database
+    /// and ask again without taking the failure for a fault of its events.
+    /// </summary>
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        _awaitingWrite?.Tell(new EventsNotPersisted(AggregateId, $"{cause.GetType().Name}: {cause.Message}"));
+        _awaitingWrite = null;
+        base.OnPersistFailure(cause, @event, sequenceNr);
     }
 
     private Decision<TEvent> SafeDecide(TState state, EventEnvelope evt)

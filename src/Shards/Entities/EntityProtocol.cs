@@ -16,6 +16,13 @@ public sealed record ProcessEvents(string AggregateId, IReadOnlyList<EventEnvelo
 /// <summary>One outcome per event of <see cref="ProcessEvents"/>, same order.</summary>
 public sealed record EventsProcessed(string AggregateId, IReadOnlyList<EventOutcome> Outcomes) : IBasketballMessage;
 
+/// <summary>
+/// Answer to <see cref="ProcessEvents"/> when the journal refused the write (the database away, the journal's circuit
+/// breaker open): nothing of the batch is durable, the entity stops, and the sender may ask again with the same events.
+/// <paramref name="Cause"/> is the failure's type and message, for logs.
+/// </summary>
+public sealed record EventsNotPersisted(string AggregateId, string Cause) : IBasketballMessage;
+
 /// <summary>Game → Player: the player's latest line in a game. Answered with <see cref="PlayerLineAck"/>.</summary>
 public sealed record DeliverPlayerLine(PlayerGameLine Line) : IWithAggregateId, IBasketballMessage
 {

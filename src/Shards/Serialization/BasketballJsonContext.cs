@@ -25,6 +25,7 @@ namespace Basketball.Shards.Serialization;
 // Messages between nodes.
 [JsonSerializable(typeof(ProcessEvents))]
 [JsonSerializable(typeof(EventsProcessed))]
+[JsonSerializable(typeof(EventsNotPersisted))]
 [JsonSerializable(typeof(DeliverPlayerLine))]
 [JsonSerializable(typeof(PlayerLineAck))]
 [JsonSerializable(typeof(GetGame))]

@@ -42,6 +42,7 @@ public sealed class BasketballSerializer : SerializerWithStringManifest
         ReadOnly<PlayerStateV1>("ps1", Json.PlayerStateV1, s => s.ToState()),
         Plain("m.pe", Json.ProcessEvents),
         Plain("m.ep", Json.EventsProcessed),
+        Plain("m.en", Json.EventsNotPersisted),
         Plain("m.dl", Json.DeliverPlayerLine),
         Plain("m.la", Json.PlayerLineAck),
         Plain("m.gg", Json.GetGame),
