@@ -76,6 +76,18 @@ public sealed class JournalReplay : IAsyncDisposable
         throw new ArgumentException($"'{persistenceId}' is not a game-… or player-… persistence id", nameof(persistenceId));
     }
 
+    /// <summary>A game's state itself (the live game feed goes on folding from it); null when the journal has no row of it.</summary>
+    public async Task<(GameState State, long Version)?> ReplayGameStateAsync(string gameId, long? toSequenceNr = null,
+        CancellationToken cancellationToken = default)
+    {
+        var (state, version, _, rows) = await FoldAsync(GameEntity.PersistenceIdPrefix + gameId, GameState.Initial(gameId),
+            (s, e) => s.Apply((IGameJournalEvent)e), toSequenceNr, null, cancellationToken);
+        return rows == 0 ? null : (state, version);
+    }
+
+    /// <summary>The journal table's name (the plugin's setting).</summary>
+    public string JournalTable => _journalTable;
+
     /// <summary>Paths where two projections differ ("score.t-1: 54 ≠ 52"); empty when they agree.</summary>
     public static IReadOnlyList<string> Differences(JsonElement live, JsonElement replayed)
     {

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Akka.Hosting;
 using Basketball.Cluster.Configuration;
 using Basketball.Cluster.Http;
+using Basketball.Cluster.Live;
 using Basketball.Cluster.Operations;
 using Basketball.Ingress.Checkpoints;
 using Basketball.Ingress.Consumer;
@@ -107,6 +108,7 @@ public static class BasketballNode
         });
 
         builder.Services.AddOperatorEndpoint(opsEndpoint);
+        builder.Services.AddLivePages(configuration);
 
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
@@ -119,6 +121,7 @@ public static class BasketballNode
         app.MapQueryEndpoints();
         app.MapIngressEndpoints();
         app.MapFeedEndpoints();
+        app.MapLivePages();
         app.MapMetrics("/metrics").WithSummary("Prometheus text: the basketball_* series and the .NET runtime's");
         app.MapApiDocument();
         return app;

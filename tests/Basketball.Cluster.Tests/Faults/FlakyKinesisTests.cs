@@ -49,8 +49,17 @@ public class FlakyKinesisTests(KinesaliteFixture kinesis, ITestOutputHelper outp
 
         var runner = new SimulationRunner(producer, node.Http, new TestConsole());
         IReadOnlyList<string> differences = [];
-        await Eventually.Until(async () => (differences = await runner.CompareAsync(truth, plan, CancellationToken.None)).Count == 0,
-            TimeSpan.FromSeconds(120), "the node ends in the ground truth");
+        try
+        {
+            await Eventually.Until(async () => (differences = await runner.CompareAsync(truth, plan, CancellationToken.None)).Count == 0,
+                TimeSpan.FromSeconds(120), "the node ends in the ground truth");
+        }
+        catch (TimeoutException)
+        {
+            output.WriteLine($"faults injected: {string.Join(", ", proxy.FaultsByKind.Select(f => $"{f.Key} {f.Value}"))}");
+            output.WriteLine($"ingress: {await node.Http.GetStringAsync("/api/ingress/status")}");
+            throw new TimeoutException($"the node did not reach the ground truth within 120 s: {string.Join("; ", differences.Take(20))}");
+        }
         // CompareAsync counts dead letters per reason exactly: a record lost, applied twice or out of order would show
         // as a wrong score or count, or as an extra letter (a duplicate, illegal_transition or out-of-order rejection).
 
