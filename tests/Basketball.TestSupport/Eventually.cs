@@ -4,7 +4,11 @@ namespace Basketball.TestSupport;
 public static class Eventually
 {
     /// <summary>Polls <paramref name="condition"/> until it holds or <paramref name="timeout"/> passes (then throws with <paramref name="what"/>).</summary>
-    public static async Task Until(Func<Task<bool>> condition, TimeSpan timeout, string what, TimeSpan? interval = null)
+    public static Task Until(Func<Task<bool>> condition, TimeSpan timeout, string what, TimeSpan? interval = null) =>
+        Until(condition, timeout, () => what, interval);
+
+    /// <summary>As above; <paramref name="what"/> is asked at the deadline, so it can tell the state the condition last saw.</summary>
+    public static async Task Until(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what, TimeSpan? interval = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         Exception? last = null;
@@ -21,7 +25,7 @@ public static class Eventually
                 last = ex;
             }
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Not reached within {timeout}: {what}", last);
+                throw new TimeoutException($"Not reached within {timeout}: {what()}", last);
             await Task.Delay(interval ?? TimeSpan.FromMilliseconds(50));
         }
     }

@@ -129,7 +129,7 @@ public class DatabaseOutageTests(KinesaliteFixture kinesis, ITestOutputHelper ou
         var runner = new SimulationRunner(producer, node.Http, new TestConsole());
         IReadOnlyList<string> differences = [];
         await Eventually.Until(async () => (differences = await runner.CompareAsync(truth, plan, CancellationToken.None)).Count == 0,
-            TimeSpan.FromSeconds(120), "the node ends in the ground truth");
+            TimeSpan.FromSeconds(120), () => $"the node ends in the ground truth; it differs in {string.Join("; ", differences.Take(20))}");
         output.WriteLine($"exact {back.Elapsed.TotalSeconds:F1} s after the database returned");
         // The league projections (their own journal readers and tables) came through the outage too.
         await Eventually.Assert(async () =>

@@ -47,18 +47,25 @@ public class FlakyKinesisTests(KinesaliteFixture kinesis, ITestOutputHelper outp
             await Task.Delay(pace); // the send rate, not synchronisation
         }
 
+        // A rejected record that the producer put twice (Kinesis stored it, then called it failed or lost the answer) is
+        // on the stream twice and earns two dead letters: the expected letters are counted from what Kinesis stored.
+        var stored = (await ReadStreamAsync(stream)).CountBy(r => Convert.ToBase64String(r.Data)).ToDictionary();
+        var expectedLetters = plan.Where(r => r.ExpectedRejection is not null).DistinctBy(r => Convert.ToBase64String(r.Data))
+            .GroupBy(r => r.ExpectedRejection!)
+            .ToDictionary(g => g.Key, g => g.Sum(r => stored.GetValueOrDefault(Convert.ToBase64String(r.Data))));
+
         var runner = new SimulationRunner(producer, node.Http, new TestConsole());
         IReadOnlyList<string> differences = [];
         try
         {
-            await Eventually.Until(async () => (differences = await runner.CompareAsync(truth, plan, CancellationToken.None)).Count == 0,
-                TimeSpan.FromSeconds(120), "the node ends in the ground truth");
+            await Eventually.Until(async () => (differences = await runner.CompareAsync(truth, plan, CancellationToken.None, expectedLetters)).Count == 0,
+                TimeSpan.FromSeconds(120), () => $"the node ends in the ground truth; it differs in {string.Join("; ", differences.Take(20))}");
         }
         catch (TimeoutException)
         {
             output.WriteLine($"faults injected: {string.Join(", ", proxy.FaultsByKind.Select(f => $"{f.Key} {f.Value}"))}");
             output.WriteLine($"ingress: {await node.Http.GetStringAsync("/api/ingress/status")}");
-            throw new TimeoutException($"the node did not reach the ground truth within 120 s: {string.Join("; ", differences.Take(20))}");
+            throw;
         }
         // CompareAsync counts dead letters per reason exactly: a record lost, applied twice or out of order would show
         // as a wrong score or count, or as an extra letter (a duplicate, illegal_transition or out-of-order rejection).
