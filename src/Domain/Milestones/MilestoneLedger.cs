@@ -63,6 +63,17 @@ public sealed class MilestoneLedger
     {
         var sorted = SortedLastWins(conditions);
         ImmutableArray<Milestone>.Builder? result = null;
+        if (!complete)
+        {
+            // Only the given keys settle: each finds its entry by binary search (a Player's ledger holds a key for every
+            // game that set a career high, and a line brings a handful of conditions).
+            foreach (var condition in sorted)
+            {
+                var index = Find(_entries, condition.Rule, condition.Subject, condition.Threshold);
+                Settle(index >= 0 ? _entries[index] : default, condition, ref result);
+            }
+            return result?.ToImmutable() ?? [];
+        }
         // One merge walk over two sequences in the same key order: each condition meets its entry without a lookup.
         int i = 0, j = 0;
         while (i < _entries.Length || j < sorted.Count)
@@ -179,9 +190,12 @@ public sealed class MilestoneLedger
         return sorted;
     }
 
-    private static int Find(List<LedgerEntry> entries, string rule, string subject, int threshold)
+    private static int Find(List<LedgerEntry> entries, string rule, string subject, int threshold) =>
+        Find(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(entries), rule, subject, threshold);
+
+    private static int Find(ReadOnlySpan<LedgerEntry> entries, string rule, string subject, int threshold)
     {
-        int low = 0, high = entries.Count - 1;
+        int low = 0, high = entries.Length - 1;
         while (low <= high)
         {
             var middle = low + (high - low) / 2;

@@ -94,8 +94,9 @@ public sealed record PlayerState
         if (index >= 0 && Games[index].UpdateSeq >= line.UpdateSeq)
             return new Decision<IPlayerJournalEvent>.Answer(EventOutcome.Duplicate(id));
         var next = WithLine(line);
-        var milestones = next.Milestones.Evaluate(PlayerMilestones.Conditions(next, settings.Milestones), PlayerId,
-            nameof(AggregateType.Player), line.TriggeredByEventId, line.Timestamp);
+        // Only this game and the ones after it can change (a new game is the last one).
+        var milestones = next.Milestones.Evaluate(PlayerMilestones.Conditions(next, settings.Milestones, index >= 0 ? index : Games.Length), PlayerId,
+            nameof(AggregateType.Player), line.TriggeredByEventId, line.Timestamp, complete: false);
         return new Decision<IPlayerJournalEvent>.Persist(new PlayerGameLineApplied(line, milestones), EventOutcome.Applied(id));
     }
 

@@ -78,6 +78,48 @@ public class PlayerStateTests
         player.ToProjection(0).CareerHigh.Should().Be(new CareerHigh(20, "g-1"));
     }
 
+    [Fact]
+    public void Over_a_long_career_with_corrections_the_milestones_follow_a_direct_model_of_career_points_and_career_highs()
+    {
+        // A line evaluates only its own game and the later ones (a game's CareerHigh depends on the games before it):
+        // checked against a model that recomputes every condition after every line. 1,500 lines over 120 games, some
+        // lines for earlier games (corrections), points that go down as well as up.
+        var random = new Random(14);
+        var player = PlayerState.Initial("p-5");
+        var active = new HashSet<string>();
+        var seq = new Dictionary<string, long>();
+        var points = new List<(string GameId, int Points)>();
+        for (var n = 0; n < 1_500; n++)
+        {
+            var gameId = points.Count == 0 || random.Next(10) == 0 && points.Count < 120
+                ? $"g-{points.Count + 1:D3}"
+                : points[random.Next(10) < 8 ? points.Count - 1 : random.Next(points.Count)].GameId;
+            var value = random.Next(0, 45);
+            seq[gameId] = seq.GetValueOrDefault(gameId) + 1;
+            var index = points.FindIndex(p => p.GameId == gameId);
+            if (index < 0)
+                points.Add((gameId, value));
+            else
+                points[index] = (gameId, value);
+
+            var step = new List<Milestone>();
+            player = ApplyLine(player, Line(gameId, seq[gameId], value), step);
+            var before = active.ToHashSet();
+            foreach (var milestone in step)
+            {
+                var key = $"{milestone.Rule}|{milestone.Subject}|{milestone.Threshold}";
+                (milestone.Revoked ? active.Remove(key) : active.Add(key)).Should().BeTrue($"{milestone.MilestoneId} changes the state");
+            }
+
+            var expected = Settings.Milestones.CareerPoints.Where(t => points.Sum(p => p.Points) >= t).Select(t => $"CareerPoints|p-5|{t}")
+                .Concat(points.Where((game, i) => i > 0 && game.Points > points.Take(i).Max(p => p.Points)).Select(game => $"CareerHigh|{game.GameId}|0"))
+                .ToHashSet();
+            active.Should().BeEquivalentTo(expected, $"after line {n} ({gameId} = {value})");
+            step.Should().HaveCount(before.Except(expected).Count() + expected.Except(before).Count(), "only what changed fires or is revoked");
+        }
+        player.Games.Should().HaveCount(points.Count);
+    }
+
     private static PlayerGameLine Line(string gameId, long seq, int points) =>
         new(gameId, "p", "t-1", seq, points, 0, points / 2, 0, $"{gameId}-e{seq}", At);
 
