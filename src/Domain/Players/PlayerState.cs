@@ -87,17 +87,25 @@ public sealed record PlayerState
                 EventOutcome.Rejected(evt.EventId, rejection));
     }
 
-    public Decision<IPlayerJournalEvent> Decide(PlayerGameLine line, BasketballSettings settings)
+    public Decision<IPlayerJournalEvent> Decide(PlayerGameLine line, BasketballSettings settings) => DecideLine(line, settings).Decision;
+
+    /// <summary>
+    /// <see cref="Decide(PlayerGameLine, BasketballSettings)"/> and the state after it: what <see cref="Apply"/> of the
+    /// decided event gives (this state when nothing is persisted), computed once, since the state's copy of its games
+    /// is the largest part of a line's cost.
+    /// </summary>
+    public (Decision<IPlayerJournalEvent> Decision, PlayerState After) DecideLine(PlayerGameLine line, BasketballSettings settings)
     {
         var id = $"{line.GameId}#{line.UpdateSeq}";
         var index = IndexOf(line.GameId);
         if (index >= 0 && Games[index].UpdateSeq >= line.UpdateSeq)
-            return new Decision<IPlayerJournalEvent>.Answer(EventOutcome.Duplicate(id));
-        var next = WithLine(line);
+            return (new Decision<IPlayerJournalEvent>.Answer(EventOutcome.Duplicate(id)), this);
+        var next = WithLine(line, index);
         // Only this game and the ones after it can change (a new game is the last one).
         var milestones = next.Milestones.Evaluate(PlayerMilestones.Conditions(next, settings.Milestones, index >= 0 ? index : Games.Length), PlayerId,
             nameof(AggregateType.Player), line.TriggeredByEventId, line.Timestamp, complete: false);
-        return new Decision<IPlayerJournalEvent>.Persist(new PlayerGameLineApplied(line, milestones), EventOutcome.Applied(id));
+        return (new Decision<IPlayerJournalEvent>.Persist(new PlayerGameLineApplied(line, milestones), EventOutcome.Applied(id)),
+            milestones.IsDefaultOrEmpty ? next : next with { Milestones = next.Milestones.Record(milestones) });
     }
 
     public PlayerState Apply(IPlayerJournalEvent evt) => evt switch
@@ -125,9 +133,11 @@ public sealed record PlayerState
         _ => throw new ArgumentException($"PlayerState cannot apply {evt.GetType().Name}", nameof(evt)),
     };
 
-    private PlayerState WithLine(PlayerGameLine line) => this with
+    private PlayerState WithLine(PlayerGameLine line) => WithLine(line, IndexOf(line.GameId));
+
+    private PlayerState WithLine(PlayerGameLine line, int index) => this with
     {
-        Games = IndexOf(line.GameId) is var index and >= 0 ? Games.SetItem(index, PlayerGame.Of(line)) : Games.Add(PlayerGame.Of(line)),
+        Games = index >= 0 ? Games.SetItem(index, PlayerGame.Of(line)) : Games.Add(PlayerGame.Of(line)),
         // A player known only from box scores takes the team of its latest line until it registers.
         TeamId = Registered ? TeamId : line.TeamId,
     };

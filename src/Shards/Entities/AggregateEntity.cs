@@ -139,14 +139,19 @@ public abstract class AggregateEntity<TState, TEvent> : PersistentActor where TS
     }
 
     /// <summary>Persist one journal event (a player line or a batch of them) outside a ProcessEvents, apply it, then run <paramref name="then"/>.</summary>
-    protected void PersistOne(TEvent evt, Action then)
+    /// <param name="after">
+    /// The state after <paramref name="evt"/> when the caller already computed it from the current state (Persist
+    /// stashes every command until the handler has run, so nothing changes the state in between): taken as it is
+    /// instead of applying the event again.
+    /// </param>
+    protected void PersistOne(TEvent evt, Action then, TState? after = null)
     {
         var startedAt = Stopwatch.GetTimestamp();
         Persist(Tag(evt), persisted =>
         {
             EntityMetrics.Written(EntityType, startedAt);
             var row = (TEvent)JournalTags.Untag(persisted);
-            State = Apply(State, row);
+            State = after ?? Apply(State, row);
             _eventsSinceSnapshot += EventCount(row);
             then();
             SnapshotIfDue(force: false);

@@ -83,10 +83,11 @@ public sealed class PlayerEntity : AggregateEntity<PlayerState, IPlayerJournalEv
         var speculative = State;
         foreach (var (line, _) in received)
         {
-            if (speculative.Decide(line, Settings) is Decision<IPlayerJournalEvent>.Persist { Event: PlayerGameLineApplied applied })
+            var (decision, after) = speculative.DecideLine(line, Settings);
+            if (decision is Decision<IPlayerJournalEvent>.Persist { Event: PlayerGameLineApplied applied })
             {
                 lines.Add(applied);
-                speculative = speculative.Apply(applied);
+                speculative = after;
             }
         }
 
@@ -102,10 +103,10 @@ public sealed class PlayerEntity : AggregateEntity<PlayerState, IPlayerJournalEv
                 Acknowledge(); // every line was already durable
                 break;
             case 1:
-                PersistOne(lines[0], Acknowledge);
+                PersistOne(lines[0], Acknowledge, speculative);
                 break;
             default:
-                PersistOne(new PlayerLineBatch([.. lines]), Acknowledge);
+                PersistOne(new PlayerLineBatch([.. lines]), Acknowledge, speculative);
                 break;
         }
     }

@@ -128,8 +128,13 @@ public class PlayerStateTests
 
     private static PlayerState ApplyLine(PlayerState state, PlayerGameLine line, List<Milestone>? milestones = null)
     {
-        var persist = state.Decide(line with { PlayerId = state.PlayerId }, Settings).Should().BeOfType<Decision<IPlayerJournalEvent>.Persist>().Subject;
+        var (decision, after) = state.DecideLine(line with { PlayerId = state.PlayerId }, Settings);
+        var persist = decision.Should().BeOfType<Decision<IPlayerJournalEvent>.Persist>().Subject;
         milestones?.AddRange(((PlayerGameLineApplied)persist.Event).Milestones);
-        return state.Apply(persist.Event);
+        var applied = state.Apply(persist.Event);
+        after.ToProjection(0).Should().BeEquivalentTo(applied.ToProjection(0), "the state DecideLine computes is the one Apply gives");
+        after.Milestones.Entries.Select(e => (e.Rule, e.Subject, e.Threshold, e.Issued, e.ActiveCount))
+            .Should().Equal(applied.Milestones.Entries.Select(e => (e.Rule, e.Subject, e.Threshold, e.Issued, e.ActiveCount)));
+        return applied;
     }
 }
