@@ -6,30 +6,35 @@ namespace Basketball.Domain.Players;
 internal static class PlayerMilestones
 {
     /// <summary>
-    /// The career thresholds, and the CareerHigh condition of each game from <paramref name="fromGame"/> on (an index
-    /// into <see cref="PlayerState.Games"/>). A game's CareerHigh depends only on itself and the games before it, so
-    /// after a line of game i the games before i cannot have changed: evaluating i onwards (not complete) is exact,
-    /// and a line of the player's latest game, nearly every line, costs a handful of conditions instead of one per
-    /// game of the career.
+    /// The conditions a line of the game at <paramref name="index"/> (in <paramref name="before"/>'s games; -1 for a
+    /// new game, which <paramref name="after"/> has last) can have changed: the career thresholds, that game's
+    /// CareerHigh, and the CareerHigh of each later game whose record status the line turned (a game's record depends
+    /// only on the games before it). Every other key already holds what the ledger has, so evaluating these alone
+    /// (not complete) is exact, and a line costs a handful of conditions instead of one per game of the career, also
+    /// when many of the player's games are read at once (a backlog, a replay) and lines of early games keep arriving.
     /// </summary>
-    public static List<MilestoneCondition> Conditions(PlayerState player, MilestoneSettings settings, int fromGame = 0)
+    public static List<MilestoneCondition> Conditions(PlayerState before, PlayerState after, MilestoneSettings settings, int index)
     {
-        var career = player.CareerPoints;
-        var conditions = new List<MilestoneCondition>(settings.CareerPoints.Length + Math.Max(0, player.Games.Length - fromGame));
+        var career = after.CareerPoints;
+        var conditions = new List<MilestoneCondition>(settings.CareerPoints.Length + 2);
         foreach (var threshold in settings.CareerPoints)
-            conditions.Add(new MilestoneCondition(MilestoneRuleNames.CareerPoints, player.PlayerId, threshold, career >= threshold ? 1 : 0, career, null));
+            conditions.Add(new MilestoneCondition(MilestoneRuleNames.CareerPoints, after.PlayerId, threshold, career >= threshold ? 1 : 0, career, null));
 
         // CareerHigh: a game whose points exceed every earlier game of the player (the first game sets no record).
-        var best = int.MinValue;
-        for (var i = 0; i < player.Games.Length; i++)
+        // The games before and after the line differ only at the line's game, so both careers are walked at once.
+        var games = after.Games;
+        var changed = index < 0 ? games.Length - 1 : index;
+        int bestBefore = int.MinValue, bestAfter = int.MinValue;
+        for (var i = 0; i < games.Length; i++)
         {
-            var points = player.Games[i].Points;
-            if (i >= fromGame)
-            {
-                var record = best != int.MinValue && points > best;
-                conditions.Add(new MilestoneCondition(MilestoneRuleNames.CareerHigh, player.Games[i].GameId, 0, record ? 1 : 0, points, player.Games[i].GameId));
-            }
-            best = Math.Max(best, points);
+            var pointsAfter = games[i].Points;
+            var pointsBefore = i == changed ? (index < 0 ? int.MinValue : before.Games[i].Points) : pointsAfter;
+            var recordAfter = bestAfter != int.MinValue && pointsAfter > bestAfter;
+            var recordBefore = bestBefore != int.MinValue && pointsBefore > bestBefore; // a new game: no points before, no record
+            if (i == changed || (i > changed && recordAfter != recordBefore))
+                conditions.Add(new MilestoneCondition(MilestoneRuleNames.CareerHigh, games[i].GameId, 0, recordAfter ? 1 : 0, pointsAfter, games[i].GameId));
+            bestAfter = Math.Max(bestAfter, pointsAfter);
+            bestBefore = Math.Max(bestBefore, pointsBefore);
         }
         return conditions;
     }

@@ -101,8 +101,7 @@ public sealed record PlayerState
         if (index >= 0 && Games[index].UpdateSeq >= line.UpdateSeq)
             return (new Decision<IPlayerJournalEvent>.Answer(EventOutcome.Duplicate(id)), this);
         var next = WithLine(line, index);
-        // Only this game and the ones after it can change (a new game is the last one).
-        var milestones = next.Milestones.Evaluate(PlayerMilestones.Conditions(next, settings.Milestones, index >= 0 ? index : Games.Length), PlayerId,
+        var milestones = next.Milestones.Evaluate(PlayerMilestones.Conditions(this, next, settings.Milestones, index), PlayerId,
             nameof(AggregateType.Player), line.TriggeredByEventId, line.Timestamp, complete: false);
         return (new Decision<IPlayerJournalEvent>.Persist(new PlayerGameLineApplied(line, milestones), EventOutcome.Applied(id)),
             milestones.IsDefaultOrEmpty ? next : next with { Milestones = next.Milestones.Record(milestones) });
