@@ -21,6 +21,8 @@ public sealed class HeadlessChromium : IAsyncDisposable
     /// <summary>Starts the browser; fails (never skips) with what to install when chromium is missing.</summary>
     public static async Task<HeadlessChromium> LaunchAsync()
     {
+        // Expect(...) waits up to 5 s by default: too little for a page on two cores busy with a node and a season.
+        Assertions.SetDefaultExpectTimeout(15_000);
         var executable = Environment.GetEnvironmentVariable("BASKETBALL_CHROMIUM") is { Length: > 0 } chosen ? chosen : DefaultExecutable;
         if (!File.Exists(executable))
             throw new InvalidOperationException(
@@ -74,7 +76,7 @@ public sealed class HeadlessChromium : IAsyncDisposable
 
 /// <summary>A page and the script errors it raised: uncaught exceptions, console errors, and the failures that the
 /// pages' own code catches and reports with console.warn ("live page: …", "ops page: …").</summary>
-public sealed class WatchedPage
+public sealed class WatchedPage : IAsyncDisposable
 {
     private readonly List<string> _errors = [];
 
@@ -100,4 +102,7 @@ public sealed class WatchedPage
     {
         lock (_errors) _errors.Add($"{Page.Url}: {error}");
     }
+
+    /// <summary>Closes the page's context: its live connections and timers stop loading the node.</summary>
+    public ValueTask DisposeAsync() => new(Page.Context.CloseAsync());
 }

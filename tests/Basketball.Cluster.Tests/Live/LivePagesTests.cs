@@ -84,7 +84,7 @@ public sealed partial class LivePagesTests(LiveSeason season, ITestOutputHelper 
     public async Task Clicking_a_game_opens_its_box_score_and_its_play_by_play_ending_in_the_final_score()
     {
         var game = season.Truth.Games.Values.MaxBy(g => g.GameId)!;
-        var page = await season.Chromium.OpenAsync(season.Url("/"));
+        await using var page = await season.Chromium.OpenAsync(season.Url("/"));
         await page.Page.Locator($".game[data-game-id='{game.GameId}']").ClickAsync();
 
         await Assertions.Expect(page.Page.Locator("#detail")).ToBeVisibleAsync();
@@ -109,7 +109,7 @@ public sealed partial class LivePagesTests(LiveSeason season, ITestOutputHelper 
         var shards = (await client.ListShardsAsync(season.Stream)).Select(s => s.ShardId).ToList();
         shards.Should().HaveCount(4);
         var node = Akka.Cluster.Cluster.Get(season.Node.System).SelfAddress.ToString();
-        var page = await season.Chromium.OpenAsync(season.Url("/ops"));
+        await using var page = await season.Chromium.OpenAsync(season.Url("/ops"));
 
         await Eventually.Assert(async () =>
         {
@@ -129,7 +129,7 @@ public sealed partial class LivePagesTests(LiveSeason season, ITestOutputHelper 
     public async Task At_a_phone_width_of_390_px_the_scoreboard_a_box_score_and_the_ops_page_fit_the_screen()
     {
         const int width = 390;
-        var page = await season.Chromium.OpenAsync(season.Url("/"), (width, 844));
+        await using var page = await season.Chromium.OpenAsync(season.Url("/"), (width, 844));
         await Eventually.Assert(async () => (await CardsAsync(page)).Should().BeEquivalentTo(ExpectedCards()), PageDeadline);
 
         var layout = JsonDocument.Parse(await page.Page.EvaluateAsync<string>("""
@@ -150,7 +150,7 @@ public sealed partial class LivePagesTests(LiveSeason season, ITestOutputHelper 
         await page.Page.EvaluateAsync("() => window.scrollTo(0, 0)");
         await LiveSeason.ScreenshotIfAskedAsync(page, "scoreboard-phone", fullPage: false);
 
-        var ops = await season.Chromium.OpenAsync(season.Url("/ops"), (width, 844));
+        await using var ops = await season.Chromium.OpenAsync(season.Url("/ops"), (width, 844));
         await Assertions.Expect(ops.Page.Locator("#shards .shard-id")).ToHaveCountAsync(4);
         (await ops.Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).Should()
             .BeLessThanOrEqualTo(width, "the ops page's wide tables scroll inside their own boxes");

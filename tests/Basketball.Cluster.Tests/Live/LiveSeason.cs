@@ -39,10 +39,10 @@ public sealed class LiveSeason(KinesaliteFixture kinesis) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        Chromium = await HeadlessChromium.LaunchAsync(); // first: without a browser there is nothing to test
         await kinesis.CreateStreamAsync(Stream, 4);
         Node = await InProcessNode.StartAsync($"sqlite:{_directory.File("b.db")}",
             "basketball.ingress { min-poll-interval = 20ms, idle-poll-interval = 50ms, checkpoint-every = 200ms }", kinesis.NodeEnvironment(Stream));
-        Chromium = await HeadlessChromium.LaunchAsync();
         Milestones = await ServerSentEventsRecorder.StartAsync(Node.Http.BaseAddress!, "/api/milestones/stream");
 
         Scoreboard = await Chromium.OpenAsync(Url("/"));
