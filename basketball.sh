@@ -18,15 +18,20 @@ install_kinesalite() {
   fi
 }
 
-# promtool checks the Prometheus configuration and alert rules in the tests (docker/prometheus); Debian's
-# prometheus package ships it. Without it those tests fail and say so.
-install_promtool() {
-  if ! command -v promtool > /dev/null && command -v apt-get > /dev/null; then
-    echo "==> installing promtool (Debian's prometheus package)"
+# Debian packages some tests need, installed when their command is missing (one apt-get run for all): promtool
+# (the prometheus package) checks the Prometheus configuration and alert rules (docker/prometheus); chromium runs
+# the live pages' browser tests (Playwright drives /usr/bin/chromium; its own browser download is not used).
+# Without them those tests fail and say so.
+install_test_packages() {
+  local missing=()
+  command -v promtool > /dev/null || missing+=(prometheus)
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  if [ "${#missing[@]}" -gt 0 ] && command -v apt-get > /dev/null; then
+    echo "==> installing ${missing[*]} (Debian's packages)"
     sudo_cmd=""
     [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-    { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends prometheus; } \
-      > /dev/null || echo "could not install promtool: the promtool tests will fail" >&2
+    { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
+      > /dev/null || echo "could not install ${missing[*]}: the tests that need them will fail" >&2
   fi
 }
 
@@ -47,7 +52,7 @@ case "$cmd" in
     ;;
   test)
     install_kinesalite
-    install_promtool
+    install_test_packages
     build Release
     echo "==> running the test suite"
     log="$(mktemp)"
@@ -60,6 +65,16 @@ case "$cmd" in
          END { gsub(",", "", f); printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
     rm -f "$log"
     exit "$status"
+    ;;
+  screenshots)
+    # docs/images/scoreboard.png, scoreboard-phone.png and ops.png: the live pages' browser tests play a simulated
+    # season and save the pages at its end when BASKETBALL_SCREENSHOTS names a folder.
+    install_kinesalite
+    install_test_packages
+    build Release
+    BASKETBALL_SCREENSHOTS=docs/images dotnet test tests/Basketball.Cluster.Tests -c Release --no-build -nologo \
+      --filter "FullyQualifiedName~Basketball.Cluster.Tests.Live.LivePagesTests"
+    ls -l docs/images/*.png
     ;;
   demo)
     # The main job: a local Kinesis, one node on a fresh SQLite journal, the simulator playing games through
@@ -182,6 +197,7 @@ usage: ./basketball.sh <command>
   cluster a local three-node cluster (kinesalite + throw-away PostgreSQL + 3 nodes on 8080-8082) and the
           simulator against it (same options as demo; CLUSTER_KEEP_RUNNING=1 keeps it up afterwards)
   test    install what is needed, build, run every test (what CI runs)
+  screenshots  refresh docs/images/{scoreboard,scoreboard-phone,ops}.png from a simulated season in headless chromium
   bench   run the benchmarks and write BENCHMARKS.md + benchmarks.json (--size full|smoke, --output DIR,
           --no-postgres, --only Sqlite|Entities|Postgres); about 3 minutes on 2 cores
   node    run one node (configuration: akka.hocon + environment, see README)

@@ -113,7 +113,8 @@ function describe(m) {
     case "HotStreak": return `${subject} scored ${m.value} in 5 minutes in ${m.gameId ?? m.aggregateId}`;
     case "GameFinal": return `${m.aggregateId} is final`;
     case "CareerPoints": return `${subject} reached ${m.threshold} career points`;
-    case "CareerHigh": return `${subject} set a career high of ${m.value}`;
+    // A Player's milestone: its subject is the game of the record, the player is the aggregate.
+    case "CareerHigh": return `${m.aggregateId} set a career high of ${m.value} in ${m.gameId ?? subject}`;
     default: return `${subject}: ${m.rule} ${m.threshold}`;
   }
 }
