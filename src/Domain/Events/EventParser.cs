@@ -232,6 +232,14 @@ public static partial class EventParser
         return true;
     }
 
+    /// <summary>Why <paramref name="id"/> cannot be an id of SPEC §2 (empty, over <see cref="MaxIdLength"/> characters, or a character
+    /// ids refuse), or null when it can: the HTTP API refuses such an id in a path before looking it up.</summary>
+    public static string? IdProblem(string id) =>
+        id.Length == 0 ? "it is empty"
+        : id.Length > MaxIdLength ? $"it has {id.Length} characters; at most {MaxIdLength} are allowed"
+        : FindUnstorable(id, isId: true) is { } problem ? $"it holds {problem}"
+        : null;
+
     /// <summary>The ids read leniently to name them in a rejection: only when they are storable text.</summary>
     private static string? TryString(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
