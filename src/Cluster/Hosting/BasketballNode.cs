@@ -112,7 +112,7 @@ public static class BasketballNode
                     services.GetRequiredService<DatabaseHealth>()));
         });
 
-        builder.Services.AddOperatorEndpoint(opsEndpoint);
+        builder.Services.AddOperatorEndpoint(opsEndpoint, OpsLimits.Read(configuration.Akka));
         builder.Services.AddLivePages(configuration);
 
         configureServices?.Invoke(builder.Services);
