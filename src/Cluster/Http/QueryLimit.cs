@@ -6,8 +6,8 @@ namespace Basketball.Cluster.Http;
 
 public static class QueryLimit
 {
-    /// <summary>The most rows a list answers (milestones, dead letters, leaders): a dead letter holds up to 1 MiB of record,
-    /// so even this is an answer of a gigabyte at worst; the newest rows are what a list is for.</summary>
+    /// <summary>The most rows a list answers (milestones, dead letters, leaders; the CLI's `-n` too): the newest rows are what a
+    /// list is for. Dead letters are also bounded by the record bytes they hold (DeadLetterStore.MaxAnswerDataBytes).</summary>
     public const int Max = 1000;
 
     /// <summary>Reads <paramref name="text"/> (the raw query value; null when absent) as a whole number 1..<paramref name="max"/>.</summary>
