@@ -156,7 +156,15 @@ public class ParserProperties
             text = key.StartsWith("@@raw", StringComparison.Ordinal)
                 ? text.Replace($"\"{key}\"", value)
                 : text.Replace($"\"{key}\"", $"\"{value}\"");
-        var bytes = Encoding.UTF8.GetBytes(text).ToList();
+        var bytes = Damaged(Encoding.UTF8.GetBytes(text), damage);
+        var description = $"{string.Join("; ", structural.Select(s => $"{s.Kind} #{s.Field} {s.Value}"))} | {string.Join("; ", damage.Select(d => $"{d.Kind}@{d.Where:F3}"))}";
+        return (description, bytes);
+    }
+
+    /// <summary>The bytes with each hit applied in turn: a bit flip, a cut, an inserted or a removed byte.</summary>
+    private static byte[] Damaged(byte[] original, Damage[] damage)
+    {
+        var bytes = original.ToList();
         foreach (var hit in damage)
         {
             if (bytes.Count == 0)
@@ -170,8 +178,7 @@ public class ParserProperties
                 default: bytes.RemoveAt(at); break;
             }
         }
-        var description = $"{string.Join("; ", structural.Select(s => $"{s.Kind} #{s.Field} {s.Value}"))} | {string.Join("; ", damage.Select(d => $"{d.Kind}@{d.Where:F3}"))}";
-        return (description, bytes.ToArray());
+        return bytes.ToArray();
     }
 
     /// <summary>Every field of the envelope, metadata and eventData (as parent and name).</summary>
@@ -202,21 +209,7 @@ public class ParserProperties
             .Select(i => ($"g-{i}", (ReadOnlyMemory<byte>)Encoding.UTF8.GetBytes(HostileRecords.Score.Replace("g-1", $"g-{i}").Replace("e-1", $"e-{i}"))))
             .ToList();
         var whole = KplAggregate.Write(users);
-        var proto = whole.AsSpan(4, whole.Length - KplAggregate.FrameOverhead).ToArray().ToList();
-        foreach (var hit in damage)
-        {
-            if (proto.Count == 0)
-                break;
-            var at = (int)(hit.Where * (proto.Count - 1));
-            switch (hit.Kind)
-            {
-                case "flip": proto[at] ^= (byte)(hit.Value | 1); break;
-                case "truncate": proto.RemoveRange(at, proto.Count - at); break;
-                case "insert": proto.Insert(at, hit.Value); break;
-                default: proto.RemoveAt(at); break;
-            }
-        }
-        var body = proto.ToArray();
+        var body = Damaged(whole.AsSpan(4, whole.Length - KplAggregate.FrameOverhead).ToArray(), damage);
         var checksum = fixChecksum ? MD5.HashData(body) : whole[^KplAggregate.ChecksumLength..];
         return [.. KplAggregate.Magic, .. body, .. checksum];
     }
