@@ -179,8 +179,9 @@ public sealed class SimulationRunner(KinesisProducer producer, HttpClient node, 
         // Dead letters by reason, exactly: a missing one is a record the node swallowed, an extra one (or a reason the
         // plan never produces) a record it rejected that it should have applied.
         expectedLetters ??= plan.Where(r => r.ExpectedRejection is not null).GroupBy(r => r.ExpectedRejection!).ToDictionary(g => g.Key, g => g.Count());
-        var letters = await GetAsync("/api/deadletters?limit=10000", cancellationToken);
-        var actual = letters?.EnumerateArray().GroupBy(l => l.GetProperty("reason").GetString()!).ToDictionary(g => g.Key, g => g.Count()) ?? [];
+        // Counted by the node over the whole table (GET /api/deadletters lists at most 1,000).
+        var overview = await GetAsync("/api/ops/overview", cancellationToken);
+        var actual = overview?.GetProperty("deadLettersByReason").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32()) ?? [];
         foreach (var reason in expectedLetters.Keys.Union(actual.Keys).Order(StringComparer.Ordinal))
         {
             var (got, expected) = (actual.GetValueOrDefault(reason), expectedLetters.GetValueOrDefault(reason));

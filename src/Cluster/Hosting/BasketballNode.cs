@@ -22,6 +22,8 @@ namespace Basketball.Cluster.Hosting;
 
 public static class BasketballNode
 {
+    public const int MaxRequestLineBytes = 16 * 1024;
+
     /// <param name="configureServices">Runs after the node's own registrations (tests replace the Kinesis client, or wrap
     /// the ingress's dead-letter sink, here).</param>
     public static WebApplication Build(NodeConfiguration configuration, string[]? args = null, Action<IServiceCollection>? configureServices = null)
@@ -33,6 +35,9 @@ public static class BasketballNode
 
         var builder = WebApplication.CreateBuilder(args ?? []);
         builder.WebHost.UseUrls(settings.HttpUrl);
+        // Kestrel answers a request line over its limit itself (414, no body). 16 KB instead of its 8 KB lets a path
+        // with an overlong id or query value reach the API, which answers a JSON error naming the problem.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestLineSize = MaxRequestLineBytes);
         // CoordinatedShutdown (drain the ingress, hand off shards and entities, leave) must not be cut short by
         // the host's default 30 s stop timeout: an interrupted drain makes the next owner re-read its batch.
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(90));
@@ -107,7 +112,7 @@ public static class BasketballNode
                     services.GetRequiredService<DatabaseHealth>()));
         });
 
-        builder.Services.AddOperatorEndpoint(opsEndpoint);
+        builder.Services.AddOperatorEndpoint(opsEndpoint, OpsLimits.Read(configuration.Akka));
         builder.Services.AddLivePages(configuration);
 
         configureServices?.Invoke(builder.Services);

@@ -20,11 +20,13 @@ public static class FeedEndpoints
 
     public static IEndpointRouteBuilder MapFeedEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/milestones", async (int? limit, MilestoneStore store, CancellationToken ct) =>
+        app.MapGet("/api/milestones", async (string? limit, MilestoneStore store, CancellationToken ct) =>
         {
-            var rows = await store.NewestAsync(limit ?? DefaultLimit, ct);
+            if (QueryLimit.TryRead(limit, DefaultLimit, out var count) is { } invalid)
+                return invalid;
+            var rows = await store.NewestAsync(count, ct);
             return Results.Ok(rows.Select(r => r.Milestone));
-        });
+        }).WithSummary($"The newest milestones, newest first; limit 1..{QueryLimit.Max} (default {DefaultLimit}), else 400 invalid_limit");
 
         app.MapGet("/api/milestones/stream", async (HttpContext context, MilestoneStore store, CancellationToken ct) =>
         {
@@ -52,8 +54,9 @@ public static class FeedEndpoints
         app.MapGet("/api/ingress/status", async (IRequiredActor<KinesisIngress> ingress, CancellationToken ct) =>
             Results.Ok(await ingress.ActorRef.Ask<IngressStatus>(GetIngressStatus.Instance, TimeSpan.FromSeconds(5), ct)));
 
-        app.MapGet("/api/deadletters", async (int? limit, DeadLetterStore store, CancellationToken ct) =>
-            Results.Ok(await store.NewestAsync(limit ?? DefaultLimit, ct)));
+        app.MapGet("/api/deadletters", async (string? limit, DeadLetterStore store, CancellationToken ct) =>
+            QueryLimit.TryRead(limit, DefaultLimit, out var count) ?? Results.Ok(await store.NewestAsync(count, ct)))
+            .WithSummary($"The newest dead letters, newest first; limit 1..{QueryLimit.Max} (default {DefaultLimit}), else 400 invalid_limit");
 
         return app;
     }

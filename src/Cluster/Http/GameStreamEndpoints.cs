@@ -23,16 +23,15 @@ public static class GameStreamEndpoints
         app.MapGet("/api/games", async (HttpRequest request, LiveGameFeed feed) =>
         {
             var query = request.Query;
-            var limit = DefaultLimit;
-            if (query.TryGetValue("limit", out var limitText)
-                && (!int.TryParse(limitText, out limit) || limit < 1 || limit > MaxLimit))
-                return Results.BadRequest(new ErrorBody("invalid_limit", $"limit must be a whole number from 1 to {MaxLimit}, not '{limitText}'"));
+            if (QueryLimit.TryRead(query.TryGetValue("limit", out var limitText) ? limitText.ToString() : null, DefaultLimit, out var limit, MaxLimit)
+                is { } invalid)
+                return invalid;
             string? status = null;
             if (query.TryGetValue("status", out var statusText))
             {
                 status = Enum.GetNames<GameStatus>().FirstOrDefault(s => s.Equals(statusText, StringComparison.OrdinalIgnoreCase));
                 if (status is null)
-                    return Results.BadRequest(new ErrorBody("invalid_status", $"status must be one of {KnownStatuses}, not '{statusText}'"));
+                    return Results.BadRequest(new ErrorBody("invalid_status", $"status must be one of {KnownStatuses}, not '{QueryLimit.Quote(statusText.ToString())}'"));
             }
             await feed.EnsureStartedAsync();
             return Results.Ok(feed.Games(status, limit));

@@ -1,5 +1,7 @@
 // POST /api/events (SPEC §8): validate each envelope with the same parser the consumer uses, put the valid
-// ones to Kinesis (partition key = aggregateId), answer what was accepted and why the rest was not.
+// ones to Kinesis (partition key = aggregateId), answer what was accepted and why the rest was not. Each event is
+// judged and put as the bytes it had in the body, so HTTP and Kinesis producers get the same answer for a record.
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Basketball.Domain.Events;
 using Basketball.Kinesis;
@@ -26,7 +28,7 @@ public static class IngressEndpoints
             {
                 document = JsonDocument.Parse(body);
             }
-            catch (JsonException ex)
+            catch (Exception ex) when (ex is JsonException or ArgumentException)
             {
                 return Results.BadRequest(new ErrorBody("malformed_json", $"the body is not JSON: {ex.Message}"));
             }
@@ -43,7 +45,10 @@ public static class IngressEndpoints
                 var valid = new List<(int Index, EventEnvelope Event, byte[] Raw)>();
                 for (var i = 0; i < elements.Count; i++)
                 {
-                    var raw = JsonSerializer.SerializeToUtf8Bytes(elements[i]);
+                    // The event's own bytes, as the producer sent them: writing the element anew would throw on a lone
+                    // surrogate escape and would turn bytes that are not UTF-8 into U+FFFD, so the parser would judge (and
+                    // Kinesis would carry) another record than the one a Kinesis producer's reader would dead-letter.
+                    var raw = JsonMarshal.GetRawUtf8Value(elements[i]).ToArray();
                     switch (EventParser.Parse(raw))
                     {
                         case ParseResult.Parsed parsed:

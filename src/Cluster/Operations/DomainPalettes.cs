@@ -49,7 +49,7 @@ public static class DomainPalettes
             Query(Command("list", "the newest milestones, newest first", Opt("-n", $"how many (default {DefaultCount})")),
                 async (invocation, ct) =>
                 {
-                    var rows = await store.NewestAsync(invocation.Int("n", DefaultCount, 1, 10_000), ct);
+                    var rows = await store.NewestAsync(invocation.Int("n", DefaultCount, 1, Http.QueryLimit.Max), ct);
                     var milestones = rows.Select(r => r.Milestone).ToArray();
                     return new OpsOutput([.. milestones.Select(MilestoneLine), $"Count: {milestones.Length} milestones"], milestones);
                 }),
@@ -61,7 +61,7 @@ public static class DomainPalettes
             Query(Command("peek", "the newest dead letters, newest first", Opt("-n", $"how many (default {DefaultCount})")),
                 async (invocation, ct) =>
                 {
-                    var letters = await store.NewestAsync(invocation.Int("n", DefaultCount, 1, 10_000), ct);
+                    var letters = await store.NewestAsync(invocation.Int("n", DefaultCount, 1, Http.QueryLimit.Max), ct);
                     return new OpsOutput([.. letters.Select(DeadLetterLine), $"Count: {letters.Count} dead letters"], letters);
                 }));
 

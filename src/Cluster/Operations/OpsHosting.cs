@@ -26,10 +26,11 @@ public static class OpsHosting
         builder.AddHocon(OpsSerializer.Config, HoconAddMode.Prepend)
             .AddStartup((system, _) => system.ActorOf(OpsAgent.PropsFor(board), OpsAgent.Name));
 
-    public static IServiceCollection AddOperatorEndpoint(this IServiceCollection services, OpsEndpoint endpoint)
+    public static IServiceCollection AddOperatorEndpoint(this IServiceCollection services, OpsEndpoint endpoint, OpsLimits limits)
     {
         services.AddSingleton(endpoint);
-        services.AddSingleton(sp => new OpsServer(endpoint, () => CreateDispatcherAsync(sp, endpoint.Token), sp.GetRequiredService<ILogger<OpsServer>>()));
+        services.AddSingleton(sp => new OpsServer(endpoint, limits, () => CreateDispatcherAsync(sp, endpoint.Token),
+            sp.GetRequiredService<ILogger<OpsServer>>()));
         services.AddHostedService(sp => sp.GetRequiredService<OpsServer>());
         return services;
     }

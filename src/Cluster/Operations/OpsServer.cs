@@ -1,5 +1,6 @@
 // The node's operator endpoint (BASKETBALL_OPS): a TCP listener speaking OpsProtocol. Loopback by default; a
-// non-loopback bind refuses to start without BASKETBALL_OPS_TOKEN.
+// non-loopback bind refuses to start without BASKETBALL_OPS_TOKEN. Every client is bounded (OpsLimits): the size and
+// time of its request line, the time an answer may wait unread, and the connections waiting or running at once.
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -26,27 +27,34 @@ public sealed record OpsEndpoint(IPEndPoint Bind, string? Token)
 
 public sealed class OpsServer : BackgroundService
 {
-    private const int MaxRequestBytes = 64 * 1024;
-    private const int MaxConnections = 64;
-    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
-    private static readonly byte[] NewLine = "\n"u8.ToArray();
+    private const int FirstBufferBytes = 4 * 1024;
+    private const string Usage = "send one JSON line {palette, command, options, arguments, token}";
 
     private readonly OpsEndpoint _endpoint;
+    private readonly OpsLimits _limits;
     private readonly Lazy<Task<OpsDispatcher>> _dispatcher;
     private readonly ILogger<OpsServer> _logger;
-    private readonly SemaphoreSlim _connections = new(MaxConnections);
+    private readonly SemaphoreSlim _commands;
+    // Connections still waiting for their request line, the longest-waiting first: each one's eviction switch.
+    private readonly LinkedList<CancellationTokenSource> _waiting = new();
+    private int _open;
     private TcpListener? _listener;
 
     /// <param name="dispatcher">Created on the first connection (the palettes need the running actor system).</param>
-    public OpsServer(OpsEndpoint endpoint, Func<Task<OpsDispatcher>> dispatcher, ILogger<OpsServer> logger)
+    public OpsServer(OpsEndpoint endpoint, OpsLimits limits, Func<Task<OpsDispatcher>> dispatcher, ILogger<OpsServer> logger)
     {
         _endpoint = endpoint;
+        _limits = limits;
         _dispatcher = new Lazy<Task<OpsDispatcher>>(dispatcher);
         _logger = logger;
+        _commands = new SemaphoreSlim(limits.MaxCommands);
     }
 
     /// <summary>Where the endpoint listens (port 0 in the settings becomes the real port); null before start.</summary>
     public IPEndPoint? BoundEndpoint => (IPEndPoint?)_listener?.LocalEndpoint;
+
+    /// <summary>Connections open now, waiting or running a command.</summary>
+    public int OpenConnections => Volatile.Read(ref _open);
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -67,11 +75,6 @@ public sealed class OpsServer : BackgroundService
             while (!stoppingToken.IsCancellationRequested)
             {
                 var client = await listener.AcceptTcpClientAsync(stoppingToken);
-                if (!_connections.Wait(0, CancellationToken.None))
-                {
-                    _ = RefuseAsync(client);
-                    continue;
-                }
                 running.RemoveAll(t => t.IsCompleted);
                 running.Add(ServeAsync(client, stoppingToken));
             }
@@ -88,6 +91,7 @@ public sealed class OpsServer : BackgroundService
 
     private async Task ServeAsync(TcpClient client, CancellationToken stopping)
     {
+        Interlocked.Increment(ref _open);
         using var connection = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         try
         {
@@ -95,18 +99,30 @@ public sealed class OpsServer : BackgroundService
             {
                 client.NoDelay = true;
                 var stream = client.GetStream();
-                var request = await ReadRequestAsync(stream, connection.Token);
+                var (request, problem) = await ReadRequestAsync(stream, connection.Token);
                 if (request is null)
                 {
-                    await WriteAsync(stream, new OpsFrame(OpsFrame.EndKind, Exit: OpsExit.Usage,
-                        Error: "not an operator request: send one JSON line {palette, command, options, arguments, token}"), connection.Token);
+                    if (problem is not null)
+                        await WriteAsync(stream, new OpsFrame(OpsFrame.EndKind, Exit: OpsExit.Usage, Error: problem), connection.Token);
                     return;
                 }
-
-                // The client closing its side ends streaming commands (`cluster tail`, `milestones tail`).
-                _ = WatchForCloseAsync(stream, connection);
-                var dispatcher = await _dispatcher.Value.WaitAsync(connection.Token);
-                await dispatcher.ExecuteAsync(request, frame => WriteAsync(stream, frame, connection.Token), connection.Token);
+                if (!_commands.Wait(0, CancellationToken.None))
+                {
+                    await WriteAsync(stream, new OpsFrame(OpsFrame.EndKind, Exit: OpsExit.Failed,
+                        Error: $"the node runs {_limits.MaxCommands} operator commands at once; try again"), connection.Token);
+                    return;
+                }
+                try
+                {
+                    // The client closing its side ends streaming commands (`cluster tail`, `milestones tail`).
+                    _ = WatchForCloseAsync(stream, connection);
+                    var dispatcher = await _dispatcher.Value.WaitAsync(connection.Token);
+                    await dispatcher.ExecuteAsync(request, frame => WriteAsync(stream, frame, connection.Token), connection.Token);
+                }
+                finally
+                {
+                    _commands.Release();
+                }
             }
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
@@ -119,36 +135,100 @@ public sealed class OpsServer : BackgroundService
         }
         finally
         {
-            _connections.Release();
+            Interlocked.Decrement(ref _open);
         }
     }
 
-    private static async Task<OpsRequest?> ReadRequestAsync(NetworkStream stream, CancellationToken cancellationToken)
+    /// <summary>
+    /// The request line, or null and what to tell the client (null when it left without a word). The line is read into a
+    /// buffer that grows only as bytes arrive, up to MaxRequestBytes; anything after the newline is ignored (one request per
+    /// connection). A connection that sends nothing is closed after RequestTimeout, or sooner to make room for a new one.
+    /// </summary>
+    private async Task<(OpsRequest? Request, string? Problem)> ReadRequestAsync(NetworkStream stream, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(RequestTimeout);
-        // Read in chunks until the line ends; anything after the newline is ignored (one request per connection).
-        var buffer = new byte[MaxRequestBytes];
+        using var timeout = new CancellationTokenSource(_limits.RequestTimeout);
+        using var evicted = new CancellationTokenSource();
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, evicted.Token);
+        var place = Wait(evicted);
+        var buffer = new byte[Math.Min(FirstBufferBytes, _limits.MaxRequestBytes)];
         var length = 0;
-        int end;
-        while ((end = Array.IndexOf(buffer, (byte)'\n', 0, length)) < 0 && length < buffer.Length)
+        var end = -1;
+        try
         {
-            var read = await stream.ReadAsync(buffer.AsMemory(length), timeout.Token);
-            if (read == 0)
-                break;
-            length += read;
+            while (end < 0)
+            {
+                if (length == buffer.Length)
+                {
+                    if (length >= _limits.MaxRequestBytes)
+                        return (null, $"the request line is over {_limits.MaxRequestBytes} bytes: {Usage}");
+                    Array.Resize(ref buffer, Math.Min(buffer.Length * 2, _limits.MaxRequestBytes));
+                }
+                var read = await stream.ReadAsync(buffer.AsMemory(length), reading.Token);
+                if (read == 0)
+                    break;
+                end = Array.IndexOf(buffer, (byte)'\n', length, read);
+                length += read;
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (null, evicted.IsCancellationRequested
+                ? $"closed to make room: {_limits.MaxWaiting} connections were waiting for their request line"
+                : $"no request line within {_limits.RequestTimeout.TotalSeconds:0.#} s: {Usage}");
+        }
+        finally
+        {
+            Leave(place);
         }
         if (end >= 0)
             length = end;
-        else if (length == buffer.Length)
-            return null; // over the limit without a newline
+        if (length == 0)
+            return (null, end >= 0 ? $"the request line is empty: {Usage}" : null);
+        return Parse(buffer.AsSpan(0, length));
+    }
+
+    private static (OpsRequest?, string?) Parse(ReadOnlySpan<byte> line)
+    {
+        OpsRequest? request;
         try
         {
-            return length == 0 ? null : JsonSerializer.Deserialize<OpsRequest>(buffer.AsSpan(0, length), OpsJson.Options);
+            request = JsonSerializer.Deserialize<OpsRequest>(line, OpsJson.Options);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException or NotSupportedException)
         {
-            return null;
+            return (null, $"not an operator request ({ex.Message}): {Usage}");
+        }
+        // The JSON may hold nulls where the palettes expect text: refused here, not as a failure inside a command.
+        if (request is null || request.Palette is null || request.Command is null
+            || request.Arguments?.Any(a => a is null) == true || request.Options?.Values.Any(v => v is null) == true)
+            return (null, $"not an operator request (palette and command must be strings, options and arguments hold strings): {Usage}");
+        return (request, null);
+    }
+
+    /// <summary>Joins the waiting connections; the one waiting longest is closed when there are too many.</summary>
+    private LinkedListNode<CancellationTokenSource> Wait(CancellationTokenSource evicted)
+    {
+        CancellationTokenSource? oldest = null;
+        LinkedListNode<CancellationTokenSource> place;
+        lock (_waiting)
+        {
+            if (_waiting.Count >= _limits.MaxWaiting)
+            {
+                oldest = _waiting.First!.Value;
+                _waiting.RemoveFirst();
+            }
+            place = _waiting.AddLast(evicted);
+        }
+        oldest?.Cancel(); // outside the lock: cancelling runs the evicted read's callbacks
+        return place;
+    }
+
+    private void Leave(LinkedListNode<CancellationTokenSource> place)
+    {
+        lock (_waiting)
+        {
+            if (place.List is not null)
+                _waiting.Remove(place);
         }
     }
 
@@ -168,25 +248,22 @@ public sealed class OpsServer : BackgroundService
         await connection.CancelAsync();
     }
 
-    private static async Task WriteAsync(NetworkStream stream, OpsFrame frame, CancellationToken cancellationToken)
+    /// <summary>One frame and its newline in one write. A client that leaves it unread for WriteTimeout is disconnected: the
+    /// socket's buffers, not the node's memory, hold what it has not read, and its command slot is freed.</summary>
+    private async Task WriteAsync(NetworkStream stream, OpsFrame frame, CancellationToken cancellationToken)
     {
-        await stream.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(frame, OpsJson.Options), cancellationToken);
-        await stream.WriteAsync(NewLine, cancellationToken);
-        await stream.FlushAsync(cancellationToken);
-    }
-
-    private static async Task RefuseAsync(TcpClient client)
-    {
-        using (client)
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(frame, OpsJson.Options);
+        Array.Resize(ref bytes, bytes.Length + 1);
+        bytes[^1] = (byte)'\n';
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_limits.WriteTimeout);
+        try
         {
-            try
-            {
-                await WriteAsync(client.GetStream(), new OpsFrame(OpsFrame.EndKind, Exit: OpsExit.Failed,
-                    Error: $"the node serves {MaxConnections} operator connections at once; try again"), CancellationToken.None);
-            }
-            catch (IOException)
-            {
-            }
+            await stream.WriteAsync(bytes, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new IOException($"the client read no answer within {_limits.WriteTimeout.TotalSeconds:0.#} s");
         }
     }
 }

@@ -1,15 +1,18 @@
 // The one validation path from a raw record (Kinesis or HTTP) to a typed event or a rejection with a
 // SPEC §4.4 reason code. Checks run in the order size → JSON → envelope → aggregate type → version →
 // event type → event data, so a record gets the most fundamental reason first. Nothing a record holds can make
-// Parse throw: text that is not storable (a lone surrogate escape, NUL, a control character in an id) is
-// invalid_value, duplicate keys are malformed_json, and any exception the checks did not foresee becomes a
-// processing_failed rejection instead of escaping to the reader (a thrown parse would stall its shard).
+// Parse throw: text that is not storable (a lone surrogate escape, NUL, a control, invisible or line-breaking
+// character in an id) is invalid_value, duplicate keys and a property name that is not Unicode text are
+// malformed_json, and any exception the checks did not foresee becomes a processing_failed rejection instead of
+// escaping to the reader (a thrown parse would stall its shard). The corpus of records built to break it is
+// tests/Basketball.TestSupport/HostileRecords.cs.
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Basketball.Domain.Events;
 
-public static class EventParser
+public static partial class EventParser
 {
     public const int MaxRecordBytes = 1024 * 1024;
     public const int MaxIdLength = 128;
@@ -67,6 +70,12 @@ public static class EventParser
         catch (ArgumentException ex)
         {
             return Fail(RejectionReason.MalformedJson, $"the record is not valid UTF-8 JSON: {ex.Message}");
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The duplicate-key check reads every property name, and a name with a lone surrogate escape ("\ud800") is
+            // not text: no field could be looked up by it either.
+            return Fail(RejectionReason.MalformedJson, $"the record is not valid JSON text: a property name holds an unpaired surrogate escape ({ex.Message})");
         }
 
         using (document)
@@ -202,8 +211,9 @@ public static class EventParser
     private static GameStatus Status(Context context, JsonElement data, string name)
     {
         var text = context.RequiredString(data, name, "eventData.");
-        return Enum.TryParse<GameStatus>(text, ignoreCase: false, out var status) && Enum.IsDefined(status) && !char.IsDigit(text[0])
-            ? status
+        // The exact name only: Enum.TryParse would also take " InProgress", "InProgress,InProgress" or "1".
+        return Enum.GetNames<GameStatus>().Contains(text, StringComparer.Ordinal)
+            ? Enum.Parse<GameStatus>(text)
             : throw context.Reject(RejectionReason.InvalidValue,
                 $"eventData.{name} '{text}' is not one of {string.Join(", ", Enum.GetNames<GameStatus>())}");
     }
@@ -221,6 +231,14 @@ public static class EventParser
         }
         return true;
     }
+
+    /// <summary>Why <paramref name="id"/> cannot be an id of SPEC §2 (empty, over <see cref="MaxIdLength"/> characters, or a character
+    /// ids refuse), or null when it can: the HTTP API refuses such an id in a path before looking it up.</summary>
+    public static string? IdProblem(string id) =>
+        id.Length == 0 ? "it is empty"
+        : id.Length > MaxIdLength ? $"it has {id.Length} characters; at most {MaxIdLength} are allowed"
+        : FindUnstorable(id, isId: true) is { } problem ? $"it holds {problem}"
+        : null;
 
     /// <summary>The ids read leniently to name them in a rejection: only when they are storable text.</summary>
     private static string? TryString(JsonElement element, string name) =>
@@ -245,15 +263,21 @@ public static class EventParser
     }
 
     /// <summary>What makes text unfit to store (PostgreSQL text refuses NUL; an id with a control character cannot be
-    /// shown or typed by an operator), or null when it is fit.</summary>
+    /// shown or typed by an operator, one with an invisible character such as U+202E or U+200B shows as another id, and
+    /// one with U+2028 breaks the CLI's lines), or null when it is fit.</summary>
     private static string? FindUnstorable(string text, bool isId)
     {
         foreach (var c in text)
         {
             if (c == '\0')
                 return "a NUL character";
-            if (isId && char.IsControl(c))
+            if (!isId)
+                continue;
+            if (char.IsControl(c))
                 return $"the control character U+{(int)c:X4}";
+            if (char.GetUnicodeCategory(c) is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator
+                || c is '\uFFFE' or '\uFFFF' or (>= '\uFDD0' and <= '\uFDEF'))
+                return $"the invisible or line-breaking character U+{(int)c:X4}";
         }
         return null;
     }
@@ -358,15 +382,17 @@ public static class EventParser
         public DateTimeOffset Timestamp(JsonElement parent, string name, string prefix = "")
         {
             var text = RequiredString(parent, name, prefix);
-            // ISO-8601 with an explicit offset ("Z" or "+hh:mm"): a time without one is ambiguous.
-            var hasOffset = text.EndsWith('Z') || text.EndsWith('z')
-                || (text.Length > 6 && (text[^6] is '+' or '-') && text[^3] == ':');
-            if (!hasOffset || !text.Contains('T')
+            // ISO-8601 with an explicit offset ("Z" or "+hh:mm"): a time without one is ambiguous. The shape is checked
+            // first: DateTimeOffset.TryParse alone also takes leading blanks, one-digit months and other loose forms.
+            if (!IsoTimestamp().IsMatch(text)
                 || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
                 throw Reject(RejectionReason.InvalidValue, $"{prefix}{name} '{text}' is not an ISO-8601 time with an offset, e.g. 2026-03-14T19:30:00Z");
             return time;
         }
     }
+
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|z|[+-][0-9]{2}:[0-9]{2})\z")]
+    private static partial Regex IsoTimestamp();
 
     private sealed class RejectedException(Rejection rejection) : Exception(rejection.Message)
     {

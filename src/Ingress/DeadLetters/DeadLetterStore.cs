@@ -113,6 +113,13 @@ public sealed class DeadLetterStore : Basketball.Ingress.Consumer.IDeadLetterSin
     }
 
     /// <summary>The most recently stored letters first (by store order, which a producer's clock cannot disturb).</summary>
+    /// <summary>
+    /// The record bytes one answer of <see cref="NewestAsync"/> holds at most: a letter keeps its record of up to 1 MiB, so
+    /// a thousand hostile records would otherwise make one answer a gigabyte. The newest letter is always answered.
+    /// </summary>
+    public const int MaxAnswerDataBytes = 16 * 1024 * 1024;
+
+    /// <summary>The newest letters, at most <paramref name="limit"/> and at most <see cref="MaxAnswerDataBytes"/> of record data.</summary>
     public Task<IReadOnlyList<DeadLetter>> NewestAsync(int limit, CancellationToken cancellationToken = default) =>
         _database.RunAsync(() => NewestCoreAsync(limit, cancellationToken));
 
@@ -131,8 +138,9 @@ public sealed class DeadLetterStore : Basketball.Ingress.Consumer.IDeadLetterSin
             limitParameter.DbType = DbType.Int32;
 
             var letters = new List<DeadLetter>(Math.Min(limit, 1024));
+            long dataBytes = 0;
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            while (dataBytes < MaxAnswerDataBytes && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 var (sequence, subSequence) = SplitSequence(SqlDialect.ReadNullableString(reader, 6));
                 letters.Add(new DeadLetter(
@@ -146,6 +154,7 @@ public sealed class DeadLetterStore : Basketball.Ingress.Consumer.IDeadLetterSin
                     reader.GetFieldValue<byte[]>(7),
                     _dialect.ReadTimestamp(reader, 8),
                     subSequence));
+                dataBytes += letters[^1].Data.Length;
             }
             return letters;
         }, cancellationToken).ConfigureAwait(false);

@@ -256,25 +256,6 @@ public class OperatorCliTests(CliNode fixture) : IClassFixture<CliNode>
     }
 
     [Theory]
-    [InlineData("this is not json")]
-    [InlineData("{\"palette\": 7}")]
-    [InlineData("{\"palette\": \"cluster\", \"command\": \"show\", \"options\": {\"zz\": \"1\"}}")]
-    public async Task The_endpoint_answers_a_bad_request_with_an_error_frame(string request)
-    {
-        var endpoint = System.Net.IPEndPoint.Parse(_ops);
-        using var client = new System.Net.Sockets.TcpClient();
-        await client.ConnectAsync(endpoint);
-        var stream = client.GetStream();
-        await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(request + "\n"));
-        using var reader = new StreamReader(stream);
-        var frame = JsonDocument.Parse((await reader.ReadLineAsync().WaitAsync(Timeout))!).RootElement;
-        frame.GetProperty("kind").GetString().Should().Be("end");
-        frame.GetProperty("exit").GetInt32().Should().Be(OpsExit.Usage);
-        frame.GetProperty("error").GetString().Should().NotBeNullOrEmpty();
-        (await reader.ReadLineAsync().WaitAsync(Timeout)).Should().BeNull("the node closes the connection after the end frame");
-    }
-
-    [Theory]
     [InlineData("0.0.0.0:9110", null, "reachable from other machines: set BASKETBALL_OPS_TOKEN")]
     [InlineData("10.1.2.3:9110", "", "reachable from other machines")]
     [InlineData("ops.example:9110", "t", "must be ip:port")]

@@ -53,6 +53,22 @@ public sealed class DeadLetterStoreTests(PostgresFixture postgres) : IDisposable
         stored[0].ReceivedAt.UtcDateTime.Should().Be(letter.ReceivedAt.UtcDateTime);
     }
 
+    [Fact]
+    public async Task One_answer_holds_at_most_16_MiB_of_records_the_newest_first()
+    {
+        // A thousand hostile records of 1 MiB would otherwise be one answer of a gigabyte.
+        var store = await NewStoreAsync(DatabaseKind.Sqlite);
+        var megabyte = new byte[1024 * 1024];
+        var letters = Enumerable.Range(1, 20).Select(i => Letter($"{i}") with { Data = megabyte }).ToList();
+        letters.Add(Letter("21"));
+        await store.StoreManyAsync(letters);
+
+        var newest = await store.NewestAsync(1000);
+        newest.Select(l => l.SequenceNumber).Should().Equal(Enumerable.Range(5, 17).Reverse().Select(i => $"{i}"),
+            "the small newest letter and then 16 of 1 MiB reach the budget");
+        newest.Sum(l => (long)l.Data.Length).Should().BeLessThanOrEqualTo(DeadLetterStore.MaxAnswerDataBytes + megabyte.Length);
+    }
+
     [Theory, MemberData(nameof(Kinds))]
     public async Task Text_no_database_can_hold_is_stored_as_replacement_characters_and_the_bytes_stay_exact(DatabaseKind kind)
     {
