@@ -90,6 +90,32 @@ public class SimulatorRunTests(KinesaliteFixture kinesis)
     }
 
     [Fact]
+    public async Task The_demo_keeps_its_requested_rate_of_2000_records_per_second_over_8_games_while_the_node_reads()
+    {
+        // The demo's defaults (8 games, --rate 2000, KPL aggregates) against a node reading the same kinesalite: the
+        // sending is paced to the rate and must reach it (≥ 1,800/s, issue 17), also while the node's answers to the
+        // progress line are slow. Before the progress moved to its own loop it held the sending: 500–630 records/s.
+        using var directory = new TempDirectory();
+        var stream = KinesaliteFixture.UniqueStreamName("rate");
+        await kinesis.CreateStreamAsync(stream, 4);
+        await using var node = await StartNodeAsync(directory, stream);
+        using var client = kinesis.CreateClient();
+        await using var producer = new KinesisProducer(client, new KinesisProducerOptions(stream) { Aggregate = true });
+        var console = new TestConsole();
+        var runner = new SimulationRunner(producer, node.Http, console);
+
+        var verification = await runner.RunAsync(
+            new RunOptions(new SimulationOptions(Games: 8, Seed: 3, PlaysPerGame: 500), Rate: 2000, Malformed: 6, Duplicates: 10, TimeSpan.FromSeconds(120)),
+            CancellationToken.None);
+
+        verification.Differences.Should().BeEmpty(console.Output);
+        verification.SendTime.Should().BeGreaterThan(TimeSpan.FromSeconds(1.5), "the season lasts long enough for a rate to mean something");
+        (verification.Records / verification.SendTime.TotalSeconds).Should().BeGreaterThanOrEqualTo(1_800, console.Output);
+        (verification.Records / verification.SendTime.TotalSeconds).Should().BeLessThan(2_200, "the sending is paced, not as fast as it goes");
+        console.Output.Should().MatchRegex(@"Sent [\d,]+ records in [\d.]+ s \((1,[89]\d\d|2,[01]\d\d)/s\)", "the progress shows the rate reached");
+    }
+
+    [Fact]
     public async Task A_season_packed_in_KPL_aggregates_with_a_corrupt_one_ends_in_the_state_of_the_same_season_sent_plainly()
     {
         var season = new SimulationOptions(Games: 4, Seed: 11, PlaysPerGame: 60);
