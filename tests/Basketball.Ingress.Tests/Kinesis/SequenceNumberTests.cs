@@ -85,4 +85,56 @@ public sealed class SequenceNumberTests
     {
         SequenceNumber.Parse(Large56).ToBigInteger().Should().Be(BigInteger.Parse(Large56));
     }
+
+    // The cases below kill the mutants the first mutation run left alive (docs/mutation/README.md): each pins one
+    // boundary or message that a changed comparison or constant would move.
+
+    [Fact]
+    public void Up_to_256_digits_are_a_sequence_number_and_257_are_not()
+    {
+        SequenceNumber.TryParse(new string('7', 256), out var longest).Should().BeTrue();
+        longest.Value.Should().HaveLength(256);
+        SequenceNumber.TryParse(new string('7', 257), out _).Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_malformed_sequence_number_is_refused_with_its_text_and_why()
+    {
+        var parse = () => SequenceNumber.Parse("12a4");
+        parse.Should().Throw<FormatException>().WithMessage("'12a4' is not a Kinesis sequence number (decimal digits only).");
+    }
+
+    [Fact]
+    public void Equal_numbers_are_neither_less_nor_greater_and_max_keeps_the_left_one()
+    {
+        var a = SequenceNumber.Parse("007");
+        var b = SequenceNumber.Parse("7");
+        (a < b).Should().BeFalse();
+        (a > b).Should().BeFalse();
+        SequenceNumber.Max(a, b).Value.Should().Be("007", "of equal numbers the left one is kept");
+        SequenceNumber.Max(b, a).Value.Should().Be("7");
+        SequenceNumber.Max(SequenceNumber.Parse("9"), SequenceNumber.Parse("10")).Value.Should().Be("10");
+        SequenceNumber.Max(SequenceNumber.Parse("10"), SequenceNumber.Parse("9")).Value.Should().Be("10");
+    }
+
+    [Fact]
+    public void The_default_sequence_number_is_zero_prints_empty_and_compares_below_every_record()
+    {
+        var none = default(SequenceNumber);
+        none.ToBigInteger().Should().Be(BigInteger.Zero);
+        none.ToString().Should().BeEmpty();
+        SequenceNumber.Parse("42").ToString().Should().Be("42");
+        none.Should().Be(SequenceNumber.Parse("0"));
+        (none < SequenceNumber.Parse("1")).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Compared_as_an_object_it_orders_after_null_and_refuses_another_type_by_name()
+    {
+        IComparable number = SequenceNumber.Parse("5");
+        number.CompareTo(null).Should().Be(1);
+        number.CompareTo(SequenceNumber.Parse("6")).Should().BeNegative();
+        var other = () => number.CompareTo("5");
+        other.Should().Throw<ArgumentException>().WithMessage("Cannot compare a SequenceNumber with String.");
+    }
 }
