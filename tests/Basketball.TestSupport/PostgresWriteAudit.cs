@@ -30,23 +30,40 @@ public sealed class PostgresWriteAudit
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        // Table names cannot be parameters; these come from the test's own constants.
-        command.CommandText = $"""
-            CREATE TABLE IF NOT EXISTS {AuditTable} (
-              id BIGSERIAL PRIMARY KEY, at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
-              application TEXT NOT NULL DEFAULT current_setting('application_name'), table_name TEXT NOT NULL, row_data JSONB NOT NULL);
-            CREATE OR REPLACE FUNCTION test_audit_write() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-              INSERT INTO {AuditTable} (table_name, row_data) VALUES (TG_TABLE_NAME, to_jsonb(NEW) - 'message');
-              RETURN NEW;
-            END $$;
-            """ + string.Concat(tables.Select(t => $"""
-
-            DROP TRIGGER IF EXISTS test_audit ON {t};
-            CREATE TRIGGER test_audit AFTER INSERT OR UPDATE ON {t} FOR EACH ROW EXECUTE FUNCTION test_audit_write();
-            """));
-        await command.ExecuteNonQueryAsync();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"""
+                CREATE TABLE IF NOT EXISTS {AuditTable} (
+                  id BIGSERIAL PRIMARY KEY, at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+                  application TEXT NOT NULL DEFAULT current_setting('application_name'), table_name TEXT NOT NULL, row_data JSONB NOT NULL);
+                CREATE OR REPLACE FUNCTION test_audit_write() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                  INSERT INTO {AuditTable} (table_name, row_data) VALUES (TG_TABLE_NAME, to_jsonb(NEW) - 'message');
+                  RETURN NEW;
+                END $$;
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+        // One table per statement (each its own transaction): the nodes write while the triggers are added. A node's
+        // transaction queued behind the trigger's table lock can still close a cycle with one the trigger waits for;
+        // PostgreSQL then cancels one of them, and if it is ours we add the trigger again.
+        foreach (var table in tables)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                await using var command = connection.CreateCommand();
+                // Table names cannot be parameters; these come from the test's own constants.
+                command.CommandText = $"CREATE OR REPLACE TRIGGER test_audit AFTER INSERT OR UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION test_audit_write()";
+                try
+                {
+                    await command.ExecuteNonQueryAsync();
+                    break;
+                }
+                catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 5)
+                {
+                }
+            }
+        }
         return new PostgresWriteAudit(connectionString);
     }
 

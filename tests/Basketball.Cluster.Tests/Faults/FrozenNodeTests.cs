@@ -11,27 +11,33 @@ using Xunit.Abstractions;
 namespace Basketball.Cluster.Tests.Faults;
 
 /// <summary>
-/// One of three nodes (the oldest: it holds the singletons and the sharding coordinators) is frozen with SIGSTOP past
-/// failure detection and the Split Brain Resolver, while records keep arriving, then thawed with SIGCONT. The others
-/// down it and take its Kinesis shards, entities and singletons; the thawed node must write nothing stale and stop.
-/// Every write that lands in the database is recorded by a trigger with the writing node's name, so the test proves
-/// from the database what each fence stopped.
+/// One of three nodes on PostgreSQL, the oldest (it holds the singletons and the sharding coordinators) and the
+/// reader of most Kinesis shards, is frozen with SIGSTOP past failure detection and the Split Brain Resolver while
+/// records keep arriving, then thawed with SIGCONT. The survivors down it and take its shards, entities and singletons;
+/// the thawed node learns that it was downed and exits. Every row that lands in the database is recorded by a trigger
+/// with the name of the node that wrote it, so the test proves from the database what each fence stopped
+/// (docs/architecture.md, "A node that comes back from the dead").
 /// </summary>
 [Collection(KinesaliteCollection.Name)]
 public class FrozenNodeTests(KinesaliteFixture kinesis, ITestOutputHelper output)
 {
     private const int Shards = 6;
 
-    // Fast ingress timings (the data path keeps its production values); the cluster's failure detector and Split
-    // Brain Resolver are the shipped ones, which is what the freeze has to outlast.
+    // Fast ingress timings (the data path keeps its production values); the failure detector, the Split Brain Resolver
+    // and the lease expiry are the shipped ones: what the freeze has to outlast.
     private const string Hocon = """
         basketball.ingress { min-poll-interval = 20ms, idle-poll-interval = 50ms, checkpoint-every = 200ms, shard-discovery-interval = 500ms,
                              lease-check-every = 500ms, readers = 6 }
         basketball.entities.redeliver-every = 300ms
         """;
 
+    private static readonly string[] AuditedTables =
+        ["journal", "kinesis_checkpoints", "milestones", "read_offsets", "read_fences", "league_games", "league_plays", "league_player_games"];
+
+    private static readonly string Frozen = NodeCluster.ApplicationName(0);
+
     [PostgresFact]
-    public async Task A_node_frozen_past_failure_detection_is_replaced_and_once_thawed_writes_nothing_stale_and_stops()
+    public async Task A_node_frozen_past_failure_detection_is_replaced_and_once_thawed_writes_nothing_stale_and_exits()
     {
         var clock = Stopwatch.StartNew();
         var postgres = new PostgresFixture();
@@ -60,28 +66,27 @@ public class FrozenNodeTests(KinesaliteFixture kinesis, ITestOutputHelper output
                 return readers.Count == Shards && readers.Values.All(n => n.Count == 1) && readers.Values.Any(n => n[0] == 0);
             }, TimeSpan.FromSeconds(90), "every shard has one reader, and the node to be frozen reads some");
 
-            // Records arrive throughout: a paced sender over about 50 s.
-            var sender = new PacedSender(producer, plan, TimeSpan.FromSeconds(50));
+            // Records arrive throughout: a paced sender over 45 s; the freeze starts at a fifth and ends past three fifths.
+            var sender = new PacedSender(producer, plan, TimeSpan.FromSeconds(45));
             var sending = sender.RunAsync();
-            await Eventually.Until(async () => await CountAsync(connectionString, "SELECT count(*) FROM journal") > 0 &&
-                                               await CountAsync(connectionString, "SELECT count(*) FROM read_offsets") > 0,
+            await Eventually.Until(async () => await CountAsync(connectionString, "SELECT count(*) FROM read_offsets") >= 2,
                 TimeSpan.FromSeconds(60), "events are applied and the singletons have stored offsets");
-            var audit = await PostgresWriteAudit.InstallAsync(connectionString, "journal", "kinesis_checkpoints", "milestones", "read_offsets");
-            await Eventually.Until(() => sender.Sent >= plan.Count / 5, TimeSpan.FromSeconds(60), "a fifth of the season is sent");
+            var audit = await PostgresWriteAudit.InstallAsync(connectionString, AuditedTables);
+            await Eventually.Until(() => Task.FromResult(sender.Sent >= plan.Count / 5), TimeSpan.FromSeconds(60), "a fifth of the season is sent");
 
-            var owners = (await CheckpointsAsync(connectionString)).ToDictionary(c => c.Shard, c => c.Owner);
-            var frozenOwner = owners.Values.First(o => o.StartsWith(frozen.AkkaAddress + "#", StringComparison.Ordinal));
+            var owner = (await CheckpointsAsync(connectionString)).Select(c => c.Owner)
+                .First(o => o.StartsWith(frozen.AkkaAddress + "#", StringComparison.Ordinal));
+            var ownedAtFreeze = (await CheckpointsAsync(connectionString)).Where(c => c.Owner == owner).Select(c => c.Shard).ToList();
             await frozen.FreezeAsync();
             var frozenFor = Stopwatch.StartNew();
-            var freezeMark = await audit.MarkAsync();
-            output.WriteLine($"{clock.Elapsed.TotalSeconds:F0} s: node 0 frozen ({sender.Sent} of {plan.Count} records sent), it owned " +
-                             string.Join(", ", owners.Where(o => o.Value == frozenOwner).Select(o => o.Key)));
+            var (sentAtFreeze, freezeMark) = (sender.Sent, await audit.MarkAsync());
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:F0} s: node 0 frozen ({sentAtFreeze} of {plan.Count} records sent), reading {string.Join(", ", ownedAtFreeze)}");
 
-            // While frozen: the operator sees it unreachable, then gone; its shards, entities and singletons move.
-            var unreachable = await WaitForCliAsync(survivor, lines => lines.Any(l => l.StartsWith(frozen.AkkaAddress + " ") && l.Contains("unreachable")),
+            // While it is frozen, the operator sees it unreachable, then gone; its shards, entities and singletons move.
+            var unreachable = await WaitForClusterShowAsync(survivor, lines => lines.Any(l => l.StartsWith(frozen.AkkaAddress + " ") && l.Contains("unreachable")),
                 "cluster show lists the frozen node as unreachable");
             output.WriteLine($"{frozenFor.Elapsed.TotalSeconds:F1} s frozen, cluster show:\n{unreachable}");
-            var removed = await WaitForCliAsync(survivor, lines => !lines.Any(l => l.StartsWith(frozen.AkkaAddress + " ")) && lines.Contains("Count: 2 nodes"),
+            var removed = await WaitForClusterShowAsync(survivor, lines => !lines.Any(l => l.StartsWith(frozen.AkkaAddress + " ")) && lines.Contains("Count: 2 nodes"),
                 "cluster show no longer lists the frozen node");
             output.WriteLine($"{frozenFor.Elapsed.TotalSeconds:F1} s frozen, cluster show:\n{removed}");
             await Eventually.Until(async () =>
@@ -91,24 +96,31 @@ public class FrozenNodeTests(KinesaliteFixture kinesis, ITestOutputHelper output
             }, TimeSpan.FromSeconds(60), "the survivors read every shard");
             output.WriteLine($"{frozenFor.Elapsed.TotalSeconds:F1} s frozen: the survivors read every shard");
             await Eventually.Until(async () => (await audit.WritesAsync(freezeMark, "read_offsets"))
-                    .Any(w => w.Text("name") == "milestone-publisher" && w.Application != NodeCluster.ApplicationName(0)),
+                    .Any(w => w.Text("name") == "milestone-publisher" && w.Application != Frozen),
                 TimeSpan.FromSeconds(60), "a survivor publishes milestones");
             output.WriteLine($"{frozenFor.Elapsed.TotalSeconds:F1} s frozen: a survivor publishes milestones");
-            // Records keep arriving while it is frozen, up to well past the takeover.
-            await Eventually.Until(() => sender.Sent >= plan.Count * 3 / 5, TimeSpan.FromSeconds(60), "three fifths of the season are sent");
+            await Eventually.Until(() => Task.FromResult(sender.Sent >= plan.Count * 3 / 5), TimeSpan.FromSeconds(60), "three fifths of the season are sent");
 
             var thawMark = await audit.MarkAsync();
             var thawedAt = DateTime.UtcNow;
+            var sentDuringFreeze = sender.Sent - sentAtFreeze;
             await frozen.ThawAsync();
-            output.WriteLine($"{clock.Elapsed.TotalSeconds:F0} s: node 0 thawed after {frozenFor.Elapsed.TotalSeconds:F1} s ({sender.Sent} records sent)");
+            output.WriteLine($"{clock.Elapsed.TotalSeconds:F0} s: node 0 thawed after {frozenFor.Elapsed.TotalSeconds:F1} s; " +
+                             $"{sentDuringFreeze} records were sent while it was frozen");
 
-            // The thawed node learns that it was downed, and stops.
+            // The thawed node learns that it was downed, says so, and exits with the code a supervisor restarts on.
             var thawed = Stopwatch.StartNew();
-            await Eventually.Until(() => Task.FromResult(frozen.HasExited), TimeSpan.FromSeconds(90), () => $"the thawed node stops; its log:\n{frozen.RecentLog}");
-            output.WriteLine($"the thawed node exited with {frozen.ExitCode} {thawed.Elapsed.TotalSeconds:F1} s after the thaw; its last lines:");
-            foreach (var line in frozen.Lines.TakeLast(40))
+            await Eventually.Until(() => Task.FromResult(frozen.HasExited), TimeSpan.FromSeconds(90), () => $"the thawed node exits; its log:\n{frozen.RecentLog}");
+            output.WriteLine($"the thawed node exited with {frozen.ExitCode} {thawed.Elapsed.TotalSeconds:F1} s after the thaw; what it said:");
+            foreach (var line in frozen.Lines.Where(IsFreezeLine))
                 output.WriteLine("  node 0: " + line);
+            frozen.ExitCode.Should().Be(3, "a downed node exits with 3");
+            frozen.Lines.Should().Contain(l => l.Contains("Node has been marked as DOWN", StringComparison.Ordinal));
+            frozen.Lines.Should().Contain(l => l.Contains("this node was downed by the cluster", StringComparison.Ordinal));
+            (await WaitForClusterShowAsync(survivor, lines => lines.Contains("Count: 2 nodes"), "the cluster is the two survivors"))
+                .Should().NotContain(frozen.AkkaAddress, "the downed incarnation does not come back by itself");
 
+            // The survivors end in the ground truth, the league tables included.
             await sending;
             var runner = new SimulationRunner(producer, survivor.Http, new TestConsole());
             IReadOnlyList<string> differences = [];
@@ -119,17 +131,52 @@ public class FrozenNodeTests(KinesaliteFixture kinesis, ITestOutputHelper output
             }
             catch (TimeoutException)
             {
-                await ExplainAsync(connectionString, audit, season, differences, cluster, freezeMark, thawMark);
+                await ExplainAsync(connectionString, audit, season, differences);
                 throw;
             }
+            await Eventually.Assert(async () =>
+            {
+                var standings = await survivor.Http.GetFromJsonAsync<JsonElement>("/api/standings");
+                standings.EnumerateArray().ToDictionary(t => t.GetProperty("teamId").GetString()!, t => (t.GetProperty("wins").GetInt32(),
+                        t.GetProperty("losses").GetInt32(), t.GetProperty("pointsFor").GetInt32(), t.GetProperty("pointsAgainst").GetInt32()))
+                    .Should().BeEquivalentTo(truth.Standings.ToDictionary(t => t.TeamId, t => (t.Wins, t.Losses, t.PointsFor, t.PointsAgainst)));
+            }, TimeSpan.FromSeconds(30));
             output.WriteLine($"{clock.Elapsed.TotalSeconds:F0} s: the survivors equal the ground truth");
+            sentDuringFreeze.Should().BeGreaterThan(plan.Count / 3, "records kept arriving while the node was frozen");
 
-            var afterThaw = (await audit.WritesAsync(thawMark)).Where(w => w.Application == NodeCluster.ApplicationName(0)).ToList();
-            output.WriteLine($"writes of node 0 that landed after the thaw: {afterThaw.Count}");
-            foreach (var write in afterThaw.Take(30))
-                output.WriteLine($"  {write.Table}: {write.Row}");
+            var afterThaw = (await audit.WritesAsync(thawMark)).Where(w => w.Application == Frozen).ToList();
+            output.WriteLine($"rows node 0 wrote after the thaw: {string.Join(", ", afterThaw.CountBy(w => w.Table).Select(c => $"{c.Value} in {c.Key}"))}");
+
+            // Kinesis readers — the checkpoint fence (owner + epoch) and the lease takeover rule: every shard the frozen
+            // node read was taken by a survivor while it was frozen, and it wrote no checkpoint row after the thaw
+            // (its readers' saves were refused; its coordinators did not take the shards back from live members).
+            var takeovers = (await audit.WritesAsync(freezeMark, "kinesis_checkpoints")).Where(w => w.Id <= thawMark && w.Application != Frozen)
+                .Select(w => w.Text("shard_id")).ToHashSet();
+            takeovers.Should().Contain(ownedAtFreeze, "the survivors took every shard of the frozen node while it was frozen");
+            afterThaw.Where(w => w.Table == "kinesis_checkpoints").Should().BeEmpty("a downed node writes no checkpoint");
+            (await CheckpointsAsync(connectionString)).Should().NotContain(c => c.Owner == owner);
+
+            // Entities — the journal's unique (persistence_id, sequence_number): whatever the thawed node's stale
+            // incarnations wrote (a write lands only if it was decided on every earlier row), each entity's journal is
+            // one line, 1..n without a gap, and no event or player line is in it twice.
+            (await JournalUniqueIndexAsync(connectionString)).Should().BeTrue("the journal refuses a second row with the same sequence number");
+            var journalProblems = await JournalProblemsAsync(connectionString);
+            journalProblems.Should().BeEmpty("every entity's journal is one history");
+
+            // Singletons — the reader fence (read_fences): the thawed node's milestone publisher and league projector
+            // recorded nothing after the thaw, and put no milestone to the output stream (at most a put already under
+            // way when it was frozen).
+            afterThaw.Where(w => w.Table is "milestones" or "read_offsets" or "read_fences" || w.Table.StartsWith("league_", StringComparison.Ordinal))
+                .Should().BeEmpty("a downed node's singletons record nothing");
             var puts = node0Kinesis.Puts.Where(p => p.At > thawedAt && p.Stream == stream + "-milestones").ToList();
-            output.WriteLine($"milestone puts of node 0 after the thaw: {puts.Count} calls, {puts.Sum(p => p.Records)} records");
+            output.WriteLine($"milestone puts of node 0 after the thaw: {puts.Count}");
+            puts.Should().HaveCountLessThanOrEqualTo(1, "the publisher checks its lease before each put");
+            var published = (await StreamAsync(client, stream + "-milestones")).Select(r => JsonDocument.Parse(r.Data).RootElement)
+                .Select(m => $"{m.GetProperty("milestoneId").GetString()}|{m.GetProperty("revoked").GetBoolean()}").ToList();
+            var recorded = await MilestoneIdsAsync(connectionString);
+            published.Should().Contain(recorded, "every recorded milestone reached the output stream at least once");
+            output.WriteLine($"{recorded.Count} milestones recorded, {published.Count} records on the output stream " +
+                             $"({published.Count - published.Distinct().Count()} repeats, which the contract allows after a crash)");
         }
         finally
         {
@@ -137,57 +184,26 @@ public class FrozenNodeTests(KinesaliteFixture kinesis, ITestOutputHelper output
         }
     }
 
-    /// <summary>What went wrong, from the database: each differing game's events missing from its journal, its rows, and the checkpoint hand-overs.</summary>
-    private async Task ExplainAsync(string connectionString, PostgresWriteAudit audit, Season season, IReadOnlyList<string> differences,
-        NodeCluster cluster, long freezeMark, long thawMark)
+    private static bool IsFreezeLine(string line) =>
+        line.Contains("marked as DOWN", StringComparison.Ordinal) || line.Contains("downed", StringComparison.OrdinalIgnoreCase)
+        || line.Contains("quarantined", StringComparison.Ordinal) || line.Contains("lease", StringComparison.Ordinal)
+        || line.Contains("not taken", StringComparison.Ordinal) || line.Contains("stops:", StringComparison.Ordinal);
+
+    /// <summary>Each game's events missing from its journal, and who wrote its rows: what a failed comparison needs.</summary>
+    private async Task ExplainAsync(string connectionString, PostgresWriteAudit audit, Season season, IReadOnlyList<string> differences)
     {
-        output.WriteLine($"freeze mark {freezeMark}, thaw mark {thawMark}");
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
+        var writers = (await audit.WritesAsync(table: "journal"))
+            .ToDictionary(w => (w.Text("persistence_id"), long.Parse(w.Text("sequence_number"))), w => w.Application);
         foreach (var game in season.Games.Where(g => differences.Any(d => d.StartsWith(g.GameId + ":", StringComparison.Ordinal))))
         {
-            var rows = new List<(long Seq, long Ordering, string Writer, string Body)>();
-            await using (var command = new NpgsqlCommand(
-                "SELECT sequence_number, ordering, writer_uuid, convert_from(message, 'UTF8') FROM journal WHERE persistence_id = @p ORDER BY sequence_number", connection))
-            {
-                command.Parameters.AddWithValue("p", "game-" + game.GameId);
-                await using var reader = await command.ExecuteReaderAsync();
-                while (await reader.ReadAsync())
-                    rows.Add((reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3)));
-            }
-            var missing = game.Events.Where(e => !rows.Any(r => r.Body.Contains(e.EventId, StringComparison.Ordinal))).ToList();
-            output.WriteLine($"{game.GameId}: {rows.Count} journal rows; events missing from them: {string.Join(", ", missing.Select(e => $"{e.EventId} ({e.EventType})"))}");
-            var writes = (await audit.WritesAsync(table: "journal")).Where(w => w.Text("persistence_id") == "game-" + game.GameId)
-                .ToDictionary(w => long.Parse(w.Text("sequence_number")), w => (w.Id, w.Application));
-            foreach (var row in rows)
-                output.WriteLine($"  seq {row.Seq} ordering {row.Ordering} writer {row.Writer[..8]} by {writes.GetValueOrDefault(row.Seq)}");
-            // DEBUG: the whole story of the game, kept on disk
-            var dump = new System.Text.StringBuilder();
-            foreach (var e in game.Events)
-                dump.AppendLine($"event {e.EventId} {e.EventType}");
-            foreach (var row in rows)
-                dump.AppendLine($"row seq {row.Seq} ordering {row.Ordering} writer {row.Writer} by {writes.GetValueOrDefault(row.Seq)}: {row.Body}");
-            foreach (var w in (await audit.WritesAsync()).Where(w => w.Table != "journal"))
-                dump.AppendLine($"audit {w.Id} {w.At:HH:mm:ss.fff} {w.Application} {w.Table} {w.Row}");
-            for (var i = 0; i < cluster.Nodes.Length; i++)
-                foreach (var line in cluster.Nodes[i]!.Lines)
-                    dump.AppendLine($"node {i}: {line}");
-            File.WriteAllText($"/tmp/freeze-diag-{game.GameId}-{DateTime.UtcNow:HHmmss}.txt", dump.ToString());
+            var rows = (await JournalRowsAsync(connectionString, "game-" + game.GameId)).ToList();
+            var missing = game.Events.Where(e => !rows.Any(r => r.Body.Contains(e.EventId, StringComparison.Ordinal))).Select(e => e.EventId);
+            output.WriteLine($"{game.GameId}: {rows.Count} rows; events missing: {string.Join(", ", missing)}; rows by " +
+                             string.Join(" ", rows.Select(r => $"{r.Seq}:{writers.GetValueOrDefault((r.PersistenceId, r.Seq), "?")}")));
         }
-        var previous = new Dictionary<string, string>();
-        foreach (var write in await audit.WritesAsync(table: "kinesis_checkpoints"))
-        {
-            var key = $"{write.Text("owner")} epoch {write.Text("epoch")}";
-            if (previous.GetValueOrDefault(write.Text("shard_id")) != key)
-                output.WriteLine($"  checkpoint {write.Id} {write.At:HH:mm:ss.fff} by {write.Application}: {write.Text("shard_id")} {key} seq {write.Text("sequence_number")}");
-            previous[write.Text("shard_id")] = key;
-        }
-        for (var i = 0; i < cluster.Nodes.Length; i++)
-            foreach (var line in cluster.Nodes[i]!.Lines.Where(l => l.Contains("WARN", StringComparison.Ordinal) || l.Contains("Shard shardId", StringComparison.Ordinal)).TakeLast(60))
-                output.WriteLine($"node {i}: {line}");
     }
 
-    private async Task<string> WaitForCliAsync(NodeProcess node, Func<IReadOnlyList<string>, bool> condition, string what)
+    private async Task<string> WaitForClusterShowAsync(NodeProcess node, Func<IReadOnlyList<string>, bool> condition, string what)
     {
         var last = "";
         await Eventually.Until(async () =>
@@ -199,6 +215,88 @@ public class FrozenNodeTests(KinesaliteFixture kinesis, ITestOutputHelper output
         return last;
     }
 
+    /// <summary>
+    /// What is wrong with any entity's journal: a gap in its sequence numbers, an event id in two rows of it, or a player
+    /// line of a game persisted again without a newer update number.
+    /// </summary>
+    private static async Task<List<string>> JournalProblemsAsync(string connectionString)
+    {
+        var problems = new List<string>();
+        foreach (var entity in (await JournalRowsAsync(connectionString, prefix: null)).GroupBy(r => r.PersistenceId))
+        {
+            var rows = entity.OrderBy(r => r.Seq).ToList();
+            if (!rows.Select(r => r.Seq).SequenceEqual(Enumerable.Range(1, rows.Count).Select(i => (long)i)))
+                problems.Add($"{entity.Key}: sequence numbers {string.Join(",", rows.Select(r => r.Seq))}");
+            var events = new Dictionary<string, long>();
+            var lines = new Dictionary<string, long>();
+            foreach (var row in rows)
+            {
+                foreach (var (eventId, game, update) in Contents(JsonDocument.Parse(row.Body).RootElement))
+                {
+                    if (eventId is not null && !events.TryAdd(eventId, row.Seq))
+                        problems.Add($"{entity.Key}: event {eventId} in rows {events[eventId]} and {row.Seq}");
+                    if (game is not null && lines.TryGetValue(game, out var before) && update <= before)
+                        problems.Add($"{entity.Key}: line of {game} with update {update} after {before} (row {row.Seq})");
+                    if (game is not null)
+                        lines[game] = Math.Max(update, lines.GetValueOrDefault(game));
+                }
+            }
+        }
+        return problems;
+
+        // Every event (applied or rejected: an object with an eventId) and every player line (gameId + updateSeq) of a row.
+        static IEnumerable<(string? EventId, string? Game, long Update)> Contents(JsonElement element)
+        {
+            if (element.ValueKind == JsonValueKind.Array)
+                foreach (var item in element.EnumerateArray().SelectMany(Contents))
+                    yield return item;
+            if (element.ValueKind != JsonValueKind.Object)
+                yield break;
+            if (element.TryGetProperty("eventId", out var id))
+                yield return (id.GetString(), null, 0);
+            else if (element.TryGetProperty("updateSeq", out var update) && element.TryGetProperty("gameId", out var game))
+                yield return (null, game.GetString(), update.GetInt64());
+            else
+                foreach (var property in element.EnumerateObject().Where(p => p.Name != "milestones"))
+                    foreach (var item in Contents(property.Value))
+                        yield return item;
+        }
+    }
+
+    private static async Task<List<(string PersistenceId, long Seq, string Body)>> JournalRowsAsync(string connectionString, string? prefix)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        // Game and Player rows only: the sharding's remember-entities rows are Akka's own binary format.
+        await using var command = new NpgsqlCommand("""
+            SELECT persistence_id, sequence_number, convert_from(message, 'UTF8') FROM journal
+             WHERE (persistence_id LIKE 'game-%' OR persistence_id LIKE 'player-%') AND (@p::text IS NULL OR persistence_id = @p::text)
+            """, connection);
+        command.Parameters.AddWithValue("p", (object?)prefix ?? DBNull.Value);
+        var rows = new List<(string, long, string)>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            rows.Add((reader.GetString(0), reader.GetInt64(1), reader.GetString(2)));
+        return rows;
+    }
+
+    private static async Task<bool> JournalUniqueIndexAsync(string connectionString) =>
+        await CountAsync(connectionString, """
+            SELECT count(*) FROM pg_indexes WHERE tablename = 'journal' AND indexdef LIKE 'CREATE UNIQUE INDEX%(persistence_id, sequence_number)'
+            """) == 1;
+
+    private static async Task<List<string>> MilestoneIdsAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT milestone_id || '|' || CASE WHEN revoked THEN 'True' ELSE 'False' END FROM milestones", connection);
+        var ids = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            ids.Add(reader.GetString(0));
+        return ids;
+    }
+
     private static async Task<long> CountAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);
@@ -207,16 +305,35 @@ public class FrozenNodeTests(KinesaliteFixture kinesis, ITestOutputHelper output
         return Convert.ToInt64(await command.ExecuteScalarAsync());
     }
 
-    private static async Task<List<(string Shard, string Owner, long Epoch)>> CheckpointsAsync(string connectionString)
+    private static async Task<List<(string Shard, string Owner)>> CheckpointsAsync(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT shard_id, COALESCE(owner, ''), epoch FROM kinesis_checkpoints", connection);
-        var rows = new List<(string, string, long)>();
+        await using var command = new NpgsqlCommand("SELECT shard_id, COALESCE(owner, '') FROM kinesis_checkpoints", connection);
+        var rows = new List<(string, string)>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
-            rows.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2)));
+            rows.Add((reader.GetString(0), reader.GetString(1)));
         return rows;
+    }
+
+    /// <summary>Every record of every shard of <paramref name="stream"/>, from the start.</summary>
+    private static async Task<List<KinesisRecord>> StreamAsync(KinesisClient client, string stream)
+    {
+        var records = new List<KinesisRecord>();
+        foreach (var shard in await client.ListShardsAsync(stream))
+        {
+            var iterator = await client.GetShardIteratorAsync(stream, shard.ShardId, ShardIteratorType.TrimHorizon);
+            while (iterator is not null)
+            {
+                var batch = await client.GetRecordsAsync(iterator, 10_000);
+                records.AddRange(batch.Records);
+                if (batch.Records.Count == 0)
+                    break;
+                iterator = batch.NextShardIterator;
+            }
+        }
+        return records;
     }
 
     /// <summary>Puts a plan's records at an even pace over <paramref name="duration"/>.</summary>
