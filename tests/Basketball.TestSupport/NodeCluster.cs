@@ -56,7 +56,7 @@ public sealed class NodeCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts (or restarts, on its old address) node <paramref name="index"/>.</summary>
+    /// <summary>Starts (or restarts, on its old address, seeded by the nodes that run) node <paramref name="index"/>.</summary>
     public async Task StartNodeAsync(int index) =>
         Nodes[index] = await NodeProcess.StartAsync(EnvironmentOf(index), _directory.Path, akkaPort: _ports[index]);
 
@@ -70,6 +70,11 @@ public sealed class NodeCluster : IAsyncDisposable
         var env = new Dictionary<string, string>(_env);
         if (env.TryGetValue("BASKETBALL_JOURNAL", out var journal) && journal.StartsWith("postgres:", StringComparison.Ordinal))
             env["BASKETBALL_JOURNAL"] = $"{journal.TrimEnd(';')};Application Name={ApplicationName(index)}";
+        // A node started again joins the nodes that run: the first seed, restarted with itself alone as its seed,
+        // would form a cluster of its own beside them.
+        var others = Running.Where(n => n.AkkaPort != _ports[index]).Select(n => n.AkkaAddress).ToList();
+        if (Nodes[index] is not null && others.Count > 0)
+            env["BASKETBALL_SEEDS"] = string.Join(",", others);
         foreach (var (key, value) in _perNode?.Invoke(index) ?? new Dictionary<string, string>())
             env[key] = value;
         return env;

@@ -159,8 +159,8 @@ public class FrozenNodeTests(KinesaliteFixture kinesis, ITestOutputHelper output
             // Entities — the journal's unique (persistence_id, sequence_number): whatever the thawed node's stale
             // incarnations wrote (a write lands only if it was decided on every earlier row), each entity's journal is
             // one line, 1..n without a gap, and no event or player line is in it twice.
-            (await JournalUniqueIndexAsync(connectionString)).Should().BeTrue("the journal refuses a second row with the same sequence number");
-            var journalProblems = await JournalProblemsAsync(connectionString);
+            (await JournalHistory.HasUniqueSequenceNumbersAsync(connectionString)).Should().BeTrue("the journal refuses a second row with the same sequence number");
+            var (journalProblems, _) = await JournalHistory.CheckAsync(connectionString);
             journalProblems.Should().BeEmpty("every entity's journal is one history");
 
             // Singletons — the reader fence (read_fences): the thawed node's milestone publisher and league projector
@@ -171,7 +171,7 @@ public class FrozenNodeTests(KinesaliteFixture kinesis, ITestOutputHelper output
             var puts = node0Kinesis.Puts.Where(p => p.At > thawedAt && p.Stream == stream + "-milestones").ToList();
             output.WriteLine($"milestone puts of node 0 after the thaw: {puts.Count}");
             puts.Should().HaveCountLessThanOrEqualTo(1, "the publisher checks its lease before each put");
-            var published = (await StreamAsync(client, stream + "-milestones")).Select(r => JsonDocument.Parse(r.Data).RootElement)
+            var published = (await KinesisStreams.ReadAllAsync(client, stream + "-milestones")).Select(r => JsonDocument.Parse(r.Data).RootElement)
                 .Select(m => $"{m.GetProperty("milestoneId").GetString()}|{m.GetProperty("revoked").GetBoolean()}").ToList();
             var recorded = await MilestoneIdsAsync(connectionString);
             published.Should().Contain(recorded, "every recorded milestone reached the output stream at least once");
@@ -196,7 +196,7 @@ public class FrozenNodeTests(KinesaliteFixture kinesis, ITestOutputHelper output
             .ToDictionary(w => (w.Text("persistence_id"), long.Parse(w.Text("sequence_number"))), w => w.Application);
         foreach (var game in season.Games.Where(g => differences.Any(d => d.StartsWith(g.GameId + ":", StringComparison.Ordinal))))
         {
-            var rows = (await JournalRowsAsync(connectionString, "game-" + game.GameId)).ToList();
+            var rows = await JournalHistory.RowsAsync(connectionString, "game-" + game.GameId);
             var missing = game.Events.Where(e => !rows.Any(r => r.Body.Contains(e.EventId, StringComparison.Ordinal))).Select(e => e.EventId);
             output.WriteLine($"{game.GameId}: {rows.Count} rows; events missing: {string.Join(", ", missing)}; rows by " +
                              string.Join(" ", rows.Select(r => $"{r.Seq}:{writers.GetValueOrDefault((r.PersistenceId, r.Seq), "?")}")));
@@ -214,76 +214,6 @@ public class FrozenNodeTests(KinesaliteFixture kinesis, ITestOutputHelper output
         }, TimeSpan.FromSeconds(60), () => $"{what}; last answer:\n{last}", TimeSpan.FromMilliseconds(250));
         return last;
     }
-
-    /// <summary>
-    /// What is wrong with any entity's journal: a gap in its sequence numbers, an event id in two rows of it, or a player
-    /// line of a game persisted again without a newer update number.
-    /// </summary>
-    private static async Task<List<string>> JournalProblemsAsync(string connectionString)
-    {
-        var problems = new List<string>();
-        foreach (var entity in (await JournalRowsAsync(connectionString, prefix: null)).GroupBy(r => r.PersistenceId))
-        {
-            var rows = entity.OrderBy(r => r.Seq).ToList();
-            if (!rows.Select(r => r.Seq).SequenceEqual(Enumerable.Range(1, rows.Count).Select(i => (long)i)))
-                problems.Add($"{entity.Key}: sequence numbers {string.Join(",", rows.Select(r => r.Seq))}");
-            var events = new Dictionary<string, long>();
-            var lines = new Dictionary<string, long>();
-            foreach (var row in rows)
-            {
-                foreach (var (eventId, game, update) in Contents(JsonDocument.Parse(row.Body).RootElement))
-                {
-                    if (eventId is not null && !events.TryAdd(eventId, row.Seq))
-                        problems.Add($"{entity.Key}: event {eventId} in rows {events[eventId]} and {row.Seq}");
-                    if (game is not null && lines.TryGetValue(game, out var before) && update <= before)
-                        problems.Add($"{entity.Key}: line of {game} with update {update} after {before} (row {row.Seq})");
-                    if (game is not null)
-                        lines[game] = Math.Max(update, lines.GetValueOrDefault(game));
-                }
-            }
-        }
-        return problems;
-
-        // Every event (applied or rejected: an object with an eventId) and every player line (gameId + updateSeq) of a row.
-        static IEnumerable<(string? EventId, string? Game, long Update)> Contents(JsonElement element)
-        {
-            if (element.ValueKind == JsonValueKind.Array)
-                foreach (var item in element.EnumerateArray().SelectMany(Contents))
-                    yield return item;
-            if (element.ValueKind != JsonValueKind.Object)
-                yield break;
-            if (element.TryGetProperty("eventId", out var id))
-                yield return (id.GetString(), null, 0);
-            else if (element.TryGetProperty("updateSeq", out var update) && element.TryGetProperty("gameId", out var game))
-                yield return (null, game.GetString(), update.GetInt64());
-            else
-                foreach (var property in element.EnumerateObject().Where(p => p.Name != "milestones"))
-                    foreach (var item in Contents(property.Value))
-                        yield return item;
-        }
-    }
-
-    private static async Task<List<(string PersistenceId, long Seq, string Body)>> JournalRowsAsync(string connectionString, string? prefix)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        // Game and Player rows only: the sharding's remember-entities rows are Akka's own binary format.
-        await using var command = new NpgsqlCommand("""
-            SELECT persistence_id, sequence_number, convert_from(message, 'UTF8') FROM journal
-             WHERE (persistence_id LIKE 'game-%' OR persistence_id LIKE 'player-%') AND (@p::text IS NULL OR persistence_id = @p::text)
-            """, connection);
-        command.Parameters.AddWithValue("p", (object?)prefix ?? DBNull.Value);
-        var rows = new List<(string, long, string)>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-            rows.Add((reader.GetString(0), reader.GetInt64(1), reader.GetString(2)));
-        return rows;
-    }
-
-    private static async Task<bool> JournalUniqueIndexAsync(string connectionString) =>
-        await CountAsync(connectionString, """
-            SELECT count(*) FROM pg_indexes WHERE tablename = 'journal' AND indexdef LIKE 'CREATE UNIQUE INDEX%(persistence_id, sequence_number)'
-            """) == 1;
 
     private static async Task<List<string>> MilestoneIdsAsync(string connectionString)
     {
@@ -315,47 +245,5 @@ public class FrozenNodeTests(KinesaliteFixture kinesis, ITestOutputHelper output
         while (await reader.ReadAsync())
             rows.Add((reader.GetString(0), reader.GetString(1)));
         return rows;
-    }
-
-    /// <summary>Every record of every shard of <paramref name="stream"/>, from the start.</summary>
-    private static async Task<List<KinesisRecord>> StreamAsync(KinesisClient client, string stream)
-    {
-        var records = new List<KinesisRecord>();
-        foreach (var shard in await client.ListShardsAsync(stream))
-        {
-            var iterator = await client.GetShardIteratorAsync(stream, shard.ShardId, ShardIteratorType.TrimHorizon);
-            while (iterator is not null)
-            {
-                var batch = await client.GetRecordsAsync(iterator, 10_000);
-                records.AddRange(batch.Records);
-                if (batch.Records.Count == 0)
-                    break;
-                iterator = batch.NextShardIterator;
-            }
-        }
-        return records;
-    }
-
-    /// <summary>Puts a plan's records at an even pace over <paramref name="duration"/>.</summary>
-    private sealed class PacedSender(KinesisProducer producer, IReadOnlyList<SimulatedRecord> plan, TimeSpan duration)
-    {
-        private int _sent;
-
-        public int Sent => Volatile.Read(ref _sent);
-
-        public async Task RunAsync()
-        {
-            var chunks = plan.Chunk(Math.Max(1, plan.Count / 200)).ToList();
-            var pace = duration / chunks.Count;
-            var clock = Stopwatch.StartNew();
-            for (var i = 0; i < chunks.Count; i++)
-            {
-                var result = await producer.PutAsync(chunks[i].Select(r => (r.PartitionKey, (ReadOnlyMemory<byte>)r.Data)).ToList());
-                result.Records.Should().OnlyContain(r => r.Succeeded);
-                Interlocked.Add(ref _sent, chunks[i].Length);
-                if (pace * (i + 1) - clock.Elapsed is { Ticks: > 0 } wait)
-                    await Task.Delay(wait); // the send rate, not synchronisation
-            }
-        }
     }
 }
