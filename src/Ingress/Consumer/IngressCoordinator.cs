@@ -21,7 +21,6 @@ public sealed class IngressCoordinator : ReceiveActor, IWithTimers
     private readonly IngressStatusBoard _board;
     private readonly ILogger _logger;
     private readonly string _owner;
-    private readonly ILiveOwners? _liveOwners;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, IActorRef> _readers = new();
     private readonly Dictionary<string, ShardStatus> _statuses = new();
@@ -30,11 +29,9 @@ public sealed class IngressCoordinator : ReceiveActor, IWithTimers
     private bool _discovering;
     private bool _draining;
 
-    /// <param name="liveOwners">Who is a live member of the cluster: its readers take no lease such a member still writes.</param>
     public IngressCoordinator(IShardStreamApi api, ICheckpointStore checkpoints, RecordBatchProcessor processor, IngressOptions options,
-        IngressMetrics metrics, IShardOwnership ownership, string owner, IngressStatusBoard board, ILogger logger, ILiveOwners? liveOwners = null)
+        IngressMetrics metrics, IShardOwnership ownership, string owner, IngressStatusBoard board, ILogger logger)
     {
-        _liveOwners = liveOwners;
         _board = board;
         _api = api;
         _checkpoints = checkpoints;
@@ -88,8 +85,8 @@ public sealed class IngressCoordinator : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props PropsFor(IShardStreamApi api, ICheckpointStore checkpoints, RecordBatchProcessor processor, IngressOptions options,
-        IngressMetrics metrics, IShardOwnership ownership, string owner, IngressStatusBoard board, ILogger logger, ILiveOwners? liveOwners = null) =>
-        Props.Create(() => new IngressCoordinator(api, checkpoints, processor, options, metrics, ownership, owner, board, logger, liveOwners));
+        IngressMetrics metrics, IShardOwnership ownership, string owner, IngressStatusBoard board, ILogger logger) =>
+        Props.Create(() => new IngressCoordinator(api, checkpoints, processor, options, metrics, ownership, owner, board, logger));
 
     protected override void PostStop()
     {
@@ -150,7 +147,7 @@ public sealed class IngressCoordinator : ReceiveActor, IWithTimers
         }
         var reader = Context.ActorOf(
             ShardReader.PropsFor(shardId, _owner, _api, _checkpoints, _processor, _options, _metrics, status, _logger,
-                _suspects.GetValueOrDefault(shardId)?.IsolateAfter(_options.MaxBatchFailures), _liveOwners),
+                _suspects.GetValueOrDefault(shardId)?.IsolateAfter(_options.MaxBatchFailures)),
             "shard-" + Uri.EscapeDataString(shardId));
         Context.Watch(reader);
         _readers[shardId] = reader;
