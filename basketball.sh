@@ -178,6 +178,15 @@ case "$cmd" in
     build Release
     exec dotnet bench/Basketball.Bench/bin/Release/net10.0/Basketball.Bench.dll "$@"
     ;;
+  soak)
+    # Not part of the test suite: three nodes on a durable PostgreSQL read a long season at about half their
+    # saturation while a kill -9, a freeze (SIGSTOP past failure detection) and a 15 s database outage hit them at
+    # seeded random moments; ends with the ground-truth check and writes docs/soak/results-<time>.md and .json.
+    # Options: --duration 8m --seed N --rate R --output DIR. The seed is printed; the exit code is 0 only on PASS.
+    install_kinesalite
+    build Release
+    exec dotnet bench/Basketball.Bench/bin/Release/net10.0/Basketball.Bench.dll soak "$@"
+    ;;
   node)
     build Release
     exec dotnet src/Cluster/bin/Release/net10.0/Basketball.Cluster.dll "$@"
@@ -200,6 +209,9 @@ usage: ./basketball.sh <command>
   screenshots  refresh docs/images/{scoreboard,scoreboard-phone,ops}.png from a simulated season in headless chromium
   bench   run the benchmarks and write BENCHMARKS.md + benchmarks.json (--size full|smoke, --output DIR,
           --no-postgres, --only Sqlite|Entities|Postgres); about 3 minutes on 2 cores
+  soak    a long season on three nodes (PostgreSQL) with a kill -9, a freeze and a database outage at seeded
+          random moments, then the ground-truth check; writes docs/soak/results-<time>.md and .json
+          (--duration 8m --seed N --rate R --output DIR); about 11 minutes on 2 cores
   node    run one node (configuration: akka.hocon + environment, see README)
   cli     the operator CLI: ./basketball.sh cli [host:port] <palette> <command> [-x value]… [--json]
           (no command: the interactive prompt; default 127.0.0.1:9110; node 2 of `cluster` is 127.0.0.1:9111)

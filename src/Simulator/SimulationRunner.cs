@@ -232,6 +232,19 @@ public sealed class SimulationRunner(KinesisProducer producer, HttpClient node, 
         return differences;
     }
 
+    /// <summary>Every team whose standing (GET /api/standings, the league projections) differs from the ground truth.</summary>
+    public async Task<IReadOnlyList<string>> CompareStandingsAsync(GroundTruth truth, CancellationToken cancellationToken)
+    {
+        var standings = (await GetAsync("/api/standings", cancellationToken))?.EnumerateArray()
+            .ToDictionary(t => t.GetProperty("teamId").GetString()!, t => (t.GetProperty("wins").GetInt32(), t.GetProperty("losses").GetInt32(),
+                t.GetProperty("pointsFor").GetInt32(), t.GetProperty("pointsAgainst").GetInt32())) ?? [];
+        var expected = truth.Standings.ToDictionary(t => t.TeamId, t => (t.Wins, t.Losses, t.PointsFor, t.PointsAgainst));
+        return expected.Keys.Union(standings.Keys).Order(StringComparer.Ordinal)
+            .Where(team => standings.GetValueOrDefault(team) != expected.GetValueOrDefault(team))
+            .Select(team => $"standings of {team}: (W, L, PF, PA) {standings.GetValueOrDefault(team)}, expected {expected.GetValueOrDefault(team)}")
+            .ToList();
+    }
+
     private async Task PrintResultsAsync(GroundTruth truth, CancellationToken cancellationToken)
     {
         var box = new Table().Title("Final box scores").AddColumns("game", "home", "", "away", "", "top scorer");

@@ -13,6 +13,7 @@ public sealed class DatabaseTarget
 
     private const string SqlitePrefix = "sqlite:";
     private const string PostgresPrefix = "postgres:";
+    private const string IdleInTransactionTimeout = "idle_in_transaction_session_timeout";
 
     // The journal (Akka.Persistence.Sql) writes to the same SQLite file from other connections. WAL lets readers
     // proceed while one writer writes; the busy timeout makes a writer wait for the other instead of failing
@@ -106,6 +107,14 @@ public sealed class DatabaseTarget
 
         if (string.IsNullOrWhiteSpace(builder.Host))
             throw new FormatException($"{EnvironmentVariable}: the PostgreSQL connection string names no Host.");
+
+        // A node that stops in the middle of a transaction (frozen by a GC pause or a VM migration, cut off) keeps its
+        // row locks until its session ends, and the survivors' writes to those rows wait: the takeover of its Kinesis
+        // shards (their checkpoint rows), the next write of an entity it was writing. PostgreSQL ends such a session
+        // after this, which is shorter than failover (~13 s) and far longer than any pause inside one of the node's
+        // own transactions (statements sent back to back). A connection string that sets it keeps its own value.
+        if (builder.Options?.Contains(IdleInTransactionTimeout, StringComparison.Ordinal) != true)
+            builder.Options = $"{builder.Options} -c {IdleInTransactionTimeout}=10s".Trim();
 
         return new DatabaseTarget(DatabaseKind.Postgres, builder.ConnectionString, sqlitePath: null);
     }

@@ -1,7 +1,8 @@
 // A pass-through HTTP proxy in front of kinesalite that counts, per sequence number, how often GetRecords handed a
 // record out. Nodes pointed at it (KINESIS_ENDPOINT) read exactly as before; the count is taken at the source,
 // so a record that was read and then dropped unapplied (a GetRecords answer thrown away by a stopping reader)
-// counts as a second read when the successor reads it again, which no counter inside the nodes can see.
+// counts as a second read when the successor reads it again, which no counter inside the nodes can see. It also notes
+// every PutRecords call (stream, time, records), so a test can tell what one node put after a given moment.
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -15,10 +16,12 @@ namespace Basketball.TestSupport;
 public sealed class KinesisReadCounter : IAsyncDisposable
 {
     private const string GetRecordsTarget = "Kinesis_20131202.GetRecords";
+    private const string PutRecordsTarget = "Kinesis_20131202.PutRecords";
 
     private readonly WebApplication _app;
     private readonly HttpClient _upstream;
     private readonly ConcurrentDictionary<string, int> _deliveries = new();
+    private readonly ConcurrentQueue<PutRecordsCall> _puts = new();
 
     private KinesisReadCounter(WebApplication app, HttpClient upstream, string endpoint)
     {
@@ -34,6 +37,9 @@ public sealed class KinesisReadCounter : IAsyncDisposable
     public IReadOnlyDictionary<string, int> ReadMoreThanOnce => _deliveries.Where(d => d.Value > 1).ToDictionary(d => d.Key, d => d.Value);
 
     public int DistinctRecordsRead => _deliveries.Count;
+
+    /// <summary>Every PutRecords call that went through, in the order they arrived.</summary>
+    public IReadOnlyList<PutRecordsCall> Puts => _puts.ToArray();
 
     public static async Task<KinesisReadCounter> StartAsync(Uri kinesalite)
     {
@@ -53,6 +59,8 @@ public sealed class KinesisReadCounter : IAsyncDisposable
     {
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+        if (context.Request.Headers["X-Amz-Target"] == PutRecordsTarget)
+            _puts.Enqueue(PutRecordsCall.Of(body.ToArray()));
         using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), context.Request.Path + context.Request.QueryString)
         {
             Content = new ByteArrayContent(body.ToArray()),
@@ -92,5 +100,16 @@ public sealed class KinesisReadCounter : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _upstream.Dispose();
+    }
+}
+
+/// <param name="At">When the call reached the proxy (UTC).</param>
+public sealed record PutRecordsCall(string Stream, DateTime At, int Records)
+{
+    public static PutRecordsCall Of(byte[] request)
+    {
+        using var document = JsonDocument.Parse(request);
+        var root = document.RootElement;
+        return new PutRecordsCall(root.GetProperty("StreamName").GetString()!, DateTime.UtcNow, root.GetProperty("Records").GetArrayLength());
     }
 }

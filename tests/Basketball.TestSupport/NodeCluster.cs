@@ -11,9 +11,11 @@ public sealed class NodeCluster : IAsyncDisposable
     private readonly Dictionary<string, string> _env;
     private readonly TempDirectory _directory = new();
     private readonly int[] _ports;
+    private readonly Func<int, IReadOnlyDictionary<string, string>>? _perNode;
 
-    private NodeCluster(int nodes, IReadOnlyDictionary<string, string> env, string hocon)
+    private NodeCluster(int nodes, IReadOnlyDictionary<string, string> env, string hocon, Func<int, IReadOnlyDictionary<string, string>>? perNode)
     {
+        _perNode = perNode;
         _ports = Enumerable.Range(0, nodes).Select(_ => FreePort.Next()).ToArray();
         Nodes = new NodeProcess?[nodes];
         _env = new Dictionary<string, string>(env)
@@ -30,13 +32,16 @@ public sealed class NodeCluster : IAsyncDisposable
     /// <summary>The Kinesis stream the nodes read.</summary>
     public string Stream => _env["BASKETBALL_STREAM"];
 
-    public IEnumerable<NodeProcess> Running => Nodes.Where(n => n is { HasExited: false })!;
+    /// <summary>The nodes that run and answer: neither exited nor frozen.</summary>
+    public IEnumerable<NodeProcess> Running => Nodes.Where(n => n is { HasExited: false, IsFrozen: false })!;
 
     /// <param name="env">BASKETBALL_JOURNAL, KINESIS_ENDPOINT, BASKETBALL_STREAM… (<see cref="KinesaliteFixture.NodeEnvironment"/>).</param>
     /// <param name="hocon">Settings appended to akka.hocon for every node.</param>
-    public static async Task<NodeCluster> StartAsync(int nodes, IReadOnlyDictionary<string, string> env, string hocon = "")
+    /// <param name="perNode">Variables of one node on top of <paramref name="env"/> (one node's Kinesis through a proxy, say).</param>
+    public static async Task<NodeCluster> StartAsync(int nodes, IReadOnlyDictionary<string, string> env, string hocon = "",
+        Func<int, IReadOnlyDictionary<string, string>>? perNode = null)
     {
-        var cluster = new NodeCluster(nodes, env, hocon);
+        var cluster = new NodeCluster(nodes, env, hocon, perNode);
         try
         {
             // The seed first (it forms the cluster), then the others join it.
@@ -51,9 +56,32 @@ public sealed class NodeCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts (or restarts, on its old address) node <paramref name="index"/>.</summary>
+    /// <summary>Starts (or restarts, on its old address, seeded by the nodes that run) node <paramref name="index"/>.</summary>
     public async Task StartNodeAsync(int index) =>
-        Nodes[index] = await NodeProcess.StartAsync(_env, _directory.Path, akkaPort: _ports[index]);
+        Nodes[index] = await NodeProcess.StartAsync(EnvironmentOf(index), _directory.Path, akkaPort: _ports[index]);
+
+    /// <summary>
+    /// The shared environment; a PostgreSQL journal's connections are named after the node (Application Name), so
+    /// pg_stat_activity, and a test's audit of who wrote which row (current_setting('application_name')), tell the
+    /// nodes apart.
+    /// </summary>
+    private Dictionary<string, string> EnvironmentOf(int index)
+    {
+        var env = new Dictionary<string, string>(_env);
+        if (env.TryGetValue("BASKETBALL_JOURNAL", out var journal) && journal.StartsWith("postgres:", StringComparison.Ordinal))
+            env["BASKETBALL_JOURNAL"] = $"{journal.TrimEnd(';')};Application Name={ApplicationName(index)}";
+        // A node started again joins the nodes that run: the first seed, restarted with itself alone as its seed,
+        // would form a cluster of its own beside them.
+        var others = Running.Where(n => n.AkkaPort != _ports[index]).Select(n => n.AkkaAddress).ToList();
+        if (Nodes[index] is not null && others.Count > 0)
+            env["BASKETBALL_SEEDS"] = string.Join(",", others);
+        foreach (var (key, value) in _perNode?.Invoke(index) ?? new Dictionary<string, string>())
+            env[key] = value;
+        return env;
+    }
+
+    /// <summary>The PostgreSQL application name of node <paramref name="index"/>'s connections.</summary>
+    public static string ApplicationName(int index) => $"node-{index}";
 
     /// <summary>shardId → the nodes (indexes) whose readers read it right now.</summary>
     public async Task<Dictionary<string, List<int>>> ReadersAsync()
@@ -104,7 +132,7 @@ public sealed class NodeCluster : IAsyncDisposable
         var shards = new List<(int, JsonElement)>();
         for (var i = 0; i < Nodes.Length; i++)
         {
-            if (Nodes[i] is not { HasExited: false } node)
+            if (Nodes[i] is not { HasExited: false, IsFrozen: false } node)
                 continue;
             var status = await node.Http.GetFromJsonAsync<JsonElement>("/api/ingress/status");
             shards.AddRange(status.GetProperty("shards").EnumerateArray().Select(s => (i, s)));

@@ -1,4 +1,5 @@
-// A real node process (the same binary as production), for tests that kill it with SIGKILL or stop it with SIGTERM.
+// A real node process (the same binary as production), for tests that kill it with SIGKILL, stop it with SIGTERM,
+// or freeze it with SIGSTOP (a GC pause or a VM migration, as the rest of the cluster sees it) and thaw it with SIGCONT.
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
@@ -32,6 +33,12 @@ public sealed class NodeProcess : IAsyncDisposable
     public int Pid => _process.Id;
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>Stopped by <see cref="FreezeAsync"/> and not yet thawed: it answers nothing (HTTP to it would hang).</summary>
+    public bool IsFrozen { get; private set; }
+
+    /// <summary>The exit code, once the process has exited.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
     /// <summary>The last lines the node wrote (for failure messages).</summary>
     public string RecentLog => string.Join('\n', _log.TakeLast(80));
@@ -119,11 +126,39 @@ public sealed class NodeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGSTOP: every thread stops at once, sockets stay open, nothing runs until <see cref="ThawAsync"/>.</summary>
+    public async Task FreezeAsync()
+    {
+        await SignalAsync("-STOP");
+        IsFrozen = true;
+    }
+
+    /// <summary>SIGCONT: the process runs on from where it was stopped, its timers all overdue.</summary>
+    public async Task ThawAsync()
+    {
+        if (_process.HasExited)
+            return;
+        await SignalAsync("-CONT");
+        IsFrozen = false;
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [signal, _process.Id.ToString()])!;
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+            throw new InvalidOperationException($"kill {signal} {_process.Id} exited with {kill.ExitCode}");
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
         if (!_process.HasExited)
         {
+            // A frozen process dies of SIGKILL too; thawing it first lets it die like any other (and never leaves a
+            // stopped process behind if the kill fails).
+            if (IsFrozen)
+                await ThawAsync();
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }

@@ -31,7 +31,10 @@ public sealed record IngressSettings(bool Enabled, IngressOptions Options, strin
                 ingress.GetInt("checkpoint-every-records"),
                 ingress.GetTimeSpan("shard-discovery-interval"),
                 ingress.GetTimeSpan("lease-check-every", TimeSpan.FromSeconds(5)),
-                Math.Max(1, ingress.GetInt("max-batch-failures", 3))),
+                Math.Max(1, ingress.GetInt("max-batch-failures", 3)))
+            {
+                LeaseExpiry = ingress.GetTimeSpan("lease-expiry", TimeSpan.FromSeconds(10)),
+            },
             ingress.GetString("milestones-stream"),
             create switch
             {

@@ -11,6 +11,7 @@ using Basketball.Ingress.DeadLetters;
 using Basketball.Ingress.Hosting;
 using Basketball.Kinesis;
 using Basketball.Ops;
+using Basketball.ReadSide.Fencing;
 using Basketball.ReadSide.Hosting;
 using Basketball.ReadSide.League;
 using Basketball.ReadSide.Milestones;
@@ -23,6 +24,10 @@ namespace Basketball.Cluster.Hosting;
 public static class BasketballNode
 {
     public const int MaxRequestLineBytes = 16 * 1024;
+
+    /// <summary>The exit code of a node that stopped because the cluster downed it (Akka's own number for that reason).</summary>
+    public const int DownedExitCode = 3;
+
 
     /// <param name="configureServices">Runs after the node's own registrations (tests replace the Kinesis client, or wrap
     /// the ingress's dead-letter sink, here).</param>
@@ -49,8 +54,11 @@ public static class BasketballNode
         var deadLetters = new DeadLetterStore(database);
         var milestones = new MilestoneStore(database);
         var league = new LeagueStore(database);
+        var readerFence = new ReaderFence(database);
 
         builder.Services.AddSingleton(configuration);
+        var shutdown = new ShutdownWatch();
+        builder.Services.AddSingleton(shutdown);
         var writeAccess = WriteAccess.For(settings.HttpUrl, configuration.Environment(WriteAccess.TokenVariable));
         builder.Services.AddSingleton(writeAccess);
         builder.Services.AddSingleton(database);
@@ -86,6 +94,7 @@ public static class BasketballNode
                 .WithGameAndPlayerShards(settings.Domain, settings.Entities)
                 .AddStartup((system, _) =>
                 {
+                    shutdown.Watch(system);
                     // SPEC §7: without BASKETBALL_SEEDS the node is its own seed and forms a one-node cluster.
                     if (settings.Seeds.Count == 0)
                     {
@@ -93,8 +102,8 @@ public static class BasketballNode
                         cluster.Join(cluster.SelfAddress);
                     }
                 })
-                .WithMilestonePublisher(milestones, milestonesOut, loggerFactory)
-                .WithLeagueProjections(league, loggerFactory)
+                .WithMilestonePublisher(milestones, readerFence, milestonesOut, loggerFactory)
+                .WithLeagueProjections(league, readerFence, loggerFactory)
                 .WithOpsAgent(services.GetRequiredService<IngressStatusBoard>());
             if (!settings.Ingress.Enabled)
                 return;

@@ -5,7 +5,9 @@ namespace Basketball.Ingress.Checkpoints;
 public interface ICheckpointStore
 {
     /// <summary>Takes the shard by incrementing its epoch (atomically); returns the lease and the checkpoint to resume from.</summary>
-    Task<ShardLease> AcquireAsync(string stream, string shardId, string owner, CancellationToken cancellationToken = default);
+    /// <param name="expectedEpoch">When given, the shard is taken only if its epoch is still this one (nobody took it since the
+    /// caller read the row); otherwise <see cref="ShardLeaseHeldException"/>. A shard without a row is taken either way.</param>
+    Task<ShardLease> AcquireAsync(string stream, string shardId, string owner, long? expectedEpoch = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Moves the checkpoint forward (never backwards) and/or sets the shard-end marker, only if the lease is still current.

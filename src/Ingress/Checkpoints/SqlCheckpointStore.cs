@@ -27,10 +27,11 @@ public sealed class SqlCheckpointStore : ICheckpointStore
     public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) =>
         _database.RunAsync(() => _schema.EnsureAsync(cancellationToken));
 
-    public Task<ShardLease> AcquireAsync(string stream, string shardId, string owner, CancellationToken cancellationToken = default) =>
-        _database.RunAsync(() => AcquireCoreAsync(stream, shardId, owner, cancellationToken));
+    public Task<ShardLease> AcquireAsync(string stream, string shardId, string owner, long? expectedEpoch = null,
+        CancellationToken cancellationToken = default) =>
+        _database.RunAsync(() => AcquireCoreAsync(stream, shardId, owner, expectedEpoch, cancellationToken));
 
-    private async Task<ShardLease> AcquireCoreAsync(string stream, string shardId, string owner, CancellationToken cancellationToken)
+    private async Task<ShardLease> AcquireCoreAsync(string stream, string shardId, string owner, long? expectedEpoch, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(stream);
         ArgumentException.ThrowIfNullOrEmpty(shardId);
@@ -38,21 +39,26 @@ public sealed class SqlCheckpointStore : ICheckpointStore
         return await _database.WithCommandAsync(_schema.EnsureAsync, async command =>
         {
             // One atomic upsert: whoever runs it last holds the highest epoch, and every write under an older epoch fails.
+            // With an expected epoch it takes the row only if nobody took it since the caller looked (compare-and-set).
             command.CommandText = $"""
                 INSERT INTO {TableName} (stream, shard_id, shard_end, owner, epoch, updated_at)
                 VALUES (@stream, @shard_id, {_dialect.False}, @owner, 1, @now)
                 ON CONFLICT (stream, shard_id) DO UPDATE
                    SET owner = excluded.owner, epoch = {TableName}.epoch + 1, updated_at = excluded.updated_at
+                 WHERE @expected_epoch IS NULL OR {TableName}.epoch = @expected_epoch
                 RETURNING epoch, sequence_number, shard_end, start_position
                 """;
             AddText(command, "stream", stream);
             AddText(command, "shard_id", shardId);
             AddText(command, "owner", owner);
             _dialect.AddParameter(command, "now", _clock.GetUtcNow());
+            _dialect.AddParameter(command, "expected_epoch", expectedEpoch).DbType = DbType.Int64;
 
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                throw new InvalidOperationException($"Acquiring {stream}/{shardId} returned no row.");
+                throw expectedEpoch is null
+                    ? new InvalidOperationException($"Acquiring {stream}/{shardId} returned no row.")
+                    : new ShardLeaseHeldException(stream, shardId, $"another reader took it after epoch {expectedEpoch}");
             return new ShardLease(
                 stream,
                 shardId,

@@ -21,6 +21,7 @@ public sealed class IngressCoordinator : ReceiveActor, IWithTimers
     private readonly IngressStatusBoard _board;
     private readonly ILogger _logger;
     private readonly string _owner;
+    private readonly ILiveOwners? _liveOwners;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, IActorRef> _readers = new();
     private readonly Dictionary<string, ShardStatus> _statuses = new();
@@ -29,9 +30,11 @@ public sealed class IngressCoordinator : ReceiveActor, IWithTimers
     private bool _discovering;
     private bool _draining;
 
+    /// <param name="liveOwners">Who is a live member of the cluster: its readers take no lease such a member still writes.</param>
     public IngressCoordinator(IShardStreamApi api, ICheckpointStore checkpoints, RecordBatchProcessor processor, IngressOptions options,
-        IngressMetrics metrics, IShardOwnership ownership, string owner, IngressStatusBoard board, ILogger logger)
+        IngressMetrics metrics, IShardOwnership ownership, string owner, IngressStatusBoard board, ILogger logger, ILiveOwners? liveOwners = null)
     {
+        _liveOwners = liveOwners;
         _board = board;
         _api = api;
         _checkpoints = checkpoints;
@@ -85,8 +88,8 @@ public sealed class IngressCoordinator : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props PropsFor(IShardStreamApi api, ICheckpointStore checkpoints, RecordBatchProcessor processor, IngressOptions options,
-        IngressMetrics metrics, IShardOwnership ownership, string owner, IngressStatusBoard board, ILogger logger) =>
-        Props.Create(() => new IngressCoordinator(api, checkpoints, processor, options, metrics, ownership, owner, board, logger));
+        IngressMetrics metrics, IShardOwnership ownership, string owner, IngressStatusBoard board, ILogger logger, ILiveOwners? liveOwners = null) =>
+        Props.Create(() => new IngressCoordinator(api, checkpoints, processor, options, metrics, ownership, owner, board, logger, liveOwners));
 
     protected override void PostStop()
     {
@@ -147,7 +150,7 @@ public sealed class IngressCoordinator : ReceiveActor, IWithTimers
         }
         var reader = Context.ActorOf(
             ShardReader.PropsFor(shardId, _owner, _api, _checkpoints, _processor, _options, _metrics, status, _logger,
-                _suspects.GetValueOrDefault(shardId)?.IsolateAfter(_options.MaxBatchFailures)),
+                _suspects.GetValueOrDefault(shardId)?.IsolateAfter(_options.MaxBatchFailures), _liveOwners),
             "shard-" + Uri.EscapeDataString(shardId));
         Context.Watch(reader);
         _readers[shardId] = reader;

@@ -1,7 +1,7 @@
 // Settings of the Kinesis consumer, read by IngressSettings.Read from `basketball.ingress` in akka.hocon, where every
 // default is written. Not the only place a default lives: Read has fallbacks of its own for batches-in-flight,
-// lease-check-every and max-batch-failures (used when the file leaves the key out), and MaxBatchFailures below has
-// a default value too; keep them equal to akka.hocon's.
+// lease-check-every, lease-expiry and max-batch-failures (used when the file leaves the key out), and MaxBatchFailures
+// and LeaseExpiry below have default values too; keep them equal to akka.hocon's.
 using Basketball.Ingress.Checkpoints;
 
 namespace Basketball.Ingress.Consumer;
@@ -22,6 +22,8 @@ namespace Basketball.Ingress.Consumer;
 /// <param name="LeaseCheckEvery">How often an idle reader checks that its lease is still its own (resets, takeovers).</param>
 /// <param name="MaxBatchFailures">Times the same records may fail a shard's reader before the next reader isolates them
 /// (each record's dead letter stored alone; one that cannot be becomes a plain processing_failed letter).</param>
+/// <remarks><see cref="LeaseExpiry"/>: a reader takes no shard whose lease a live member wrote less than this long ago
+/// (<see cref="LeaseTakeover"/>).</remarks>
 public sealed record IngressOptions(
     string StreamName,
     ShardStartPosition InitialPosition,
@@ -37,4 +39,7 @@ public sealed record IngressOptions(
     int CheckpointEveryRecords,
     TimeSpan ShardDiscoveryInterval,
     TimeSpan LeaseCheckEvery,
-    int MaxBatchFailures = 3);
+    int MaxBatchFailures = 3)
+{
+    public TimeSpan LeaseExpiry { get; init; } = TimeSpan.FromSeconds(10);
+}

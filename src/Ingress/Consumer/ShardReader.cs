@@ -38,6 +38,7 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
     private readonly CancellationTokenSource _stopReading = new();
     private readonly SequenceRange? _isolate;
     private readonly AggregateLanes _lanes;
+    private readonly ILiveOwners? _liveOwners;
 
     // Set when the lease is taken, for every state after AcquiringLease.
     private ShardLease _lease = null!;
@@ -48,10 +49,14 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
     private UniqueKillSwitch? _killSwitch;
 
     /// <param name="isolate">Records that failed this shard's earlier readers repeatedly (<see cref="SuspectRecords"/>).</param>
+    /// <param name="liveOwners">Who is a live member: the lease is not taken from one that still writes it (<see cref="LeaseTakeover"/>).
+    /// Null: the lease is taken from whoever holds it.</param>
     public ShardReader(string shardId, string owner, IShardStreamApi api, ICheckpointStore checkpoints, RecordBatchProcessor processor,
-        IngressOptions options, IngressMetrics metrics, ShardStatus status, ILogger logger, SequenceRange? isolate = null)
+        IngressOptions options, IngressMetrics metrics, ShardStatus status, ILogger logger, SequenceRange? isolate = null,
+        ILiveOwners? liveOwners = null)
     {
         _isolate = isolate;
+        _liveOwners = liveOwners;
         _shardId = shardId;
         _owner = owner;
         _api = api;
@@ -68,12 +73,23 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props PropsFor(string shardId, string owner, IShardStreamApi api, ICheckpointStore checkpoints, RecordBatchProcessor processor,
-        IngressOptions options, IngressMetrics metrics, ShardStatus status, ILogger logger, SequenceRange? isolate = null) =>
-        Props.Create(() => new ShardReader(shardId, owner, api, checkpoints, processor, options, metrics, status, logger, isolate));
+        IngressOptions options, IngressMetrics metrics, ShardStatus status, ILogger logger, SequenceRange? isolate = null,
+        ILiveOwners? liveOwners = null) =>
+        Props.Create(() => new ShardReader(shardId, owner, api, checkpoints, processor, options, metrics, status, logger, isolate, liveOwners));
 
     protected override void PreStart() =>
-        _checkpoints.AcquireAsync(_api.StreamName, _shardId, _owner, _stopping.Token)
-            .PipeTo(Self, success: lease => new LeaseAcquired(lease));
+        TakeLeaseAsync(_stopping.Token).PipeTo(Self, success: lease => new LeaseAcquired(lease));
+
+    /// <summary>Looks at the row, and takes the lease only if nobody live holds it and nobody took it since the look.</summary>
+    private async Task<ShardLease> TakeLeaseAsync(CancellationToken token)
+    {
+        if (_liveOwners is null)
+            return await _checkpoints.AcquireAsync(_api.StreamName, _shardId, _owner, cancellationToken: token);
+        var current = await _checkpoints.GetAsync(_api.StreamName, _shardId, token);
+        if (LeaseTakeover.Refusal(current, _owner, _liveOwners, DateTimeOffset.UtcNow, _options.LeaseExpiry) is { } refusal)
+            throw new ShardLeaseHeldException(_api.StreamName, _shardId, refusal);
+        return await _checkpoints.AcquireAsync(_api.StreamName, _shardId, _owner, current?.Epoch, token);
+    }
 
     protected override void PostStop()
     {

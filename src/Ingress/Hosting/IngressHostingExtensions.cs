@@ -61,7 +61,8 @@ public static class IngressHostingExtensions
             var processor = new RecordBatchProcessor(delivery, deadLetters, new IngressMetrics());
             var cluster = Akka.Cluster.Cluster.Get(system);
             // Owner = this incarnation of this node: a restarted node on the same address is a new owner.
-            var owner = $"{cluster.SelfAddress}#{cluster.SelfUniqueAddress.Uid}";
+            var liveOwners = new ClusterLiveOwners(cluster);
+            var owner = ClusterLiveOwners.OwnerOf(cluster.SelfUniqueAddress);
             var api = new KinesisShardStreamApi(setup.Client, setup.Options.StreamName);
             var metrics = new IngressMetrics();
             // Each worker is an entity of its own shard: sharding spreads them over the nodes, moves them when
@@ -69,7 +70,7 @@ public static class IngressHostingExtensions
             // with DrainAndStop so that a worker checkpoints and releases its shards before moving.
             ShardedDaemonProcess.Get(system).Init("kinesis-readers", setup.Workers,
                 worker => IngressCoordinator.PropsFor(api, setup.Checkpoints, processor, setup.Options, metrics,
-                    new StableShardOwnership(worker, setup.Workers), owner, setup.Board, logger),
+                    new StableShardOwnership(worker, setup.Workers), owner, setup.Board, logger, liveOwners),
                 WorkerSettings(system),
                 DrainAndStop.Instance);
             var coordinator = system.ActorOf(IngressStatusActor.PropsFor(setup.Board, api, owner, metrics), "kinesis-ingress");

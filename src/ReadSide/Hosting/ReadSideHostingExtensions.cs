@@ -3,6 +3,7 @@
 using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Basketball.Kinesis;
+using Basketball.ReadSide.Fencing;
 using Basketball.ReadSide.League;
 using Basketball.ReadSide.Milestones;
 using Microsoft.Extensions.Logging;
@@ -18,21 +19,21 @@ public sealed class LeagueProjectorKey;
 public static class ReadSideHostingExtensions
 {
     public static AkkaConfigurationBuilder WithMilestonePublisher(
-        this AkkaConfigurationBuilder builder, MilestoneStore store, KinesisProducer? producer, ILoggerFactory loggerFactory,
+        this AkkaConfigurationBuilder builder, MilestoneStore store, ReaderFence fence, KinesisProducer? producer, ILoggerFactory loggerFactory,
         string readJournalPluginId = "akka.persistence.query.journal.sql") =>
         builder.WithSingleton<MilestonePublisherKey>(
             "milestone-publisher",
-            MilestonePublisher.PropsFor(store, producer, readJournalPluginId, loggerFactory.CreateLogger("Basketball.Milestones")),
+            MilestonePublisher.PropsFor(store, fence, producer, readJournalPluginId, loggerFactory.CreateLogger("Basketball.Milestones")),
             new ClusterSingletonOptions(),
             createProxyToo: false);
 
     /// <summary>The league tables (standings, leaders): a cluster singleton reading the journal's tags.</summary>
     public static AkkaConfigurationBuilder WithLeagueProjections(
-        this AkkaConfigurationBuilder builder, LeagueStore store, ILoggerFactory loggerFactory,
+        this AkkaConfigurationBuilder builder, LeagueStore store, ReaderFence fence, ILoggerFactory loggerFactory,
         string readJournalPluginId = "akka.persistence.query.journal.sql") =>
         builder.WithSingleton<LeagueProjectorKey>(
             "league-projector",
-            LeagueProjector.PropsFor(store, readJournalPluginId, loggerFactory.CreateLogger("Basketball.League")),
+            LeagueProjector.PropsFor(store, fence, readJournalPluginId, loggerFactory.CreateLogger("Basketball.League")),
             new ClusterSingletonOptions(),
             createProxyToo: true); // any node can ask for a rebuild
 }

@@ -1,12 +1,14 @@
 // Keeps the league tables up to date: two resumable journal readers (tags `game` and `player-line`), each
 // applying batches with their offset in one transaction. A cluster singleton: one node writes the tables,
-// every node answers from them.
+// every node answers from them. Fenced (ReaderFence): an instance left running on a node the cluster downed stops at
+// its next batch, so it cannot apply an older status of a game over its successor's (a status is not idempotent).
 using Akka.Actor;
 using Akka.Persistence.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Basketball.Domain.Games;
 using Basketball.Domain.Players;
+using Basketball.ReadSide.Fencing;
 using Basketball.Shards.Entities;
 using Microsoft.Extensions.Logging;
 
@@ -15,23 +17,38 @@ namespace Basketball.ReadSide.League;
 public sealed class LeagueProjector : ReceiveActor, IWithUnboundedStash
 {
     private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(200);
+    public const string ReaderName = "league-projector";
+
     private readonly LeagueStore _store;
+    private readonly ReaderFence _fence;
     private readonly string _readJournalPluginId;
     private readonly ILogger _logger;
     private readonly List<(UniqueKillSwitch Stop, Task Completion)> _streams = [];
+    private SingletonLease _lease = null!;
 
-    public LeagueProjector(LeagueStore store, string readJournalPluginId, ILogger logger)
+    public LeagueProjector(LeagueStore store, ReaderFence fence, string readJournalPluginId, ILogger logger)
     {
         _store = store;
+        _fence = fence;
         _readJournalPluginId = readJournalPluginId;
         _logger = logger;
         Receive<RebuildLeagueProjections>(_ => Rebuild());
+        Receive<Fenced>(fenced =>
+        {
+            _logger.LogWarning("League projector stops: {Reason}", fenced.Cause.Message);
+            Context.Stop(Self);
+        });
     }
 
-    public static Props PropsFor(LeagueStore store, string readJournalPluginId, ILogger logger) =>
-        Props.Create(() => new LeagueProjector(store, readJournalPluginId, logger));
+    public static Props PropsFor(LeagueStore store, ReaderFence fence, string readJournalPluginId, ILogger logger) =>
+        Props.Create(() => new LeagueProjector(store, fence, readJournalPluginId, logger));
 
-    protected override void PreStart() => StartReaders();
+    protected override void PreStart()
+    {
+        // One lease for both readers, taken once for this instance's life.
+        _lease = new SingletonLease(_fence, ReaderName, SingletonLease.OwnerOf(Context.System));
+        StartReaders();
+    }
 
     /// <summary>
     /// Stop both readers, wait until their last batch is written, empty the tables and offsets, start again
@@ -51,6 +68,9 @@ public sealed class LeagueProjector : ReceiveActor, IWithUnboundedStash
         {
             switch (message)
             {
+                case Fenced:
+                    Context.Stop(Self);
+                    return true;
                 case Reset reset:
                     UnbecomeStacked();
                     StartReaders();
@@ -74,15 +94,15 @@ public sealed class LeagueProjector : ReceiveActor, IWithUnboundedStash
     {
         var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<IEventsByTagQuery>(_readJournalPluginId);
         var materializer = Context.System.Materializer();
-        _streams.Add(Run(journal, JournalTags.Game, LeagueStore.GamesReader, async batch =>
+        _streams.Add(Run(journal, JournalTags.Game, LeagueStore.GamesReader, async (batch, fence) =>
         {
             var games = batch.SelectMany(e => GameEventBatch.Flatten(e.Event)).OfType<GameEventApplied>().ToList();
-            await _store.ApplyGamesAsync(games, Offset(batch[^1]));
+            await _store.ApplyGamesAsync(games, Offset(batch[^1]), fence);
         }, materializer));
-        _streams.Add(Run(journal, JournalTags.PlayerLine, LeagueStore.PlayersReader, async batch =>
+        _streams.Add(Run(journal, JournalTags.PlayerLine, LeagueStore.PlayersReader, async (batch, fence) =>
         {
             var lines = batch.SelectMany(e => PlayerLineBatch.LinesOf(e.Event).Select(applied => (applied.Line, Offset(e)))).ToList();
-            await _store.ApplyPlayerLinesAsync(lines, Offset(batch[^1]));
+            await _store.ApplyPlayerLinesAsync(lines, Offset(batch[^1]), fence);
         }, materializer));
     }
 
@@ -92,26 +112,45 @@ public sealed class LeagueProjector : ReceiveActor, IWithUnboundedStash
             stop.Shutdown();
     }
 
-    private (UniqueKillSwitch, Task) Run(IEventsByTagQuery journal, string tag, string reader, Func<IReadOnlyList<EventEnvelope>, Task> apply,
-        IMaterializer materializer) =>
+    private (UniqueKillSwitch, Task) Run(IEventsByTagQuery journal, string tag, string reader,
+        Func<IReadOnlyList<EventEnvelope>, FenceCheck, Task> apply, IMaterializer materializer)
+    {
+        var self = Self;
         // After any failure (database busy or down) the reader starts again from its stored offset, with backoff of at
         // most 5 s, so that the read side catches up within seconds of a database outage ending.
-        RestartSource.OnFailuresWithBackoff(
-                () => Source.FromTask(_store.OffsetAsync(reader))
+        return RestartSource.OnFailuresWithBackoff(
+                () => Source.FromTask(StartAsync(reader))
                     .ConcatMany(offset => journal.EventsByTag(tag, Akka.Persistence.Query.Offset.Sequence(offset)))
                     .GroupedWithin(1000, BatchWindow)
                     .SelectAsync(1, async envelopes =>
                     {
                         var batch = envelopes.ToList();
-                        await apply(batch);
+                        try
+                        {
+                            await apply(batch, new FenceCheck(_fence, await _lease.GetAsync()));
+                        }
+                        catch (ReaderFencedException fenced)
+                        {
+                            self.Tell(new Fenced(fenced));
+                            throw;
+                        }
                         return batch.Count;
                     }),
                 RestartSettings.Create(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), 0.2))
             .ViaMaterialized(KillSwitches.Single<int>(), Keep.Right)
             .ToMaterialized(Sink.ForEach<int>(count => _logger.LogDebug("League projection {Reader}: {Count} events applied", reader, count)), Keep.Both)
             .Run(materializer);
+    }
+
+    private async Task<long> StartAsync(string reader)
+    {
+        await _lease.GetAsync();
+        return await _store.OffsetAsync(reader);
+    }
 
     private sealed record Reset(IActorRef Requester);
+
+    private sealed record Fenced(ReaderFencedException Cause);
 
     public IStash Stash { get; set; } = null!;
 

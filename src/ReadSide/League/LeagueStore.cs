@@ -5,6 +5,7 @@ using System.Diagnostics;
 using Basketball.Domain.Events;
 using Basketball.Domain.Games;
 using Basketball.Domain.Players;
+using Basketball.ReadSide.Fencing;
 using Basketball.Storage;
 
 namespace Basketball.ReadSide.League;
@@ -54,11 +55,14 @@ public sealed class LeagueStore(DatabaseTarget database)
         }, cancellationToken);
 
     /// <summary>Applies Game journal events (in journal order) and the reader's new offset in one transaction.</summary>
-    public async Task ApplyGamesAsync(IReadOnlyList<GameEventApplied> events, long offset, CancellationToken cancellationToken = default)
+    /// <param name="fence">When given, nothing is applied unless the projector's lease is current.</param>
+    public async Task ApplyGamesAsync(IReadOnlyList<GameEventApplied> events, long offset, FenceCheck? fence = null, CancellationToken cancellationToken = default)
     {
         var startedAt = Stopwatch.GetTimestamp();
         await database.InTransactionAsync(InitializeAsync, async (connection, transaction) =>
         {
+            if (fence is not null)
+                await fence.RunAsync(connection, transaction, cancellationToken);
             await using var statements = new Statements(connection, transaction, _dialect);
             foreach (var applied in events)
             {
@@ -113,7 +117,9 @@ public sealed class LeagueStore(DatabaseTarget database)
     }
 
     /// <summary>Applies player lines (a newer update of a game replaces the older) and the reader's offset in one transaction.</summary>
-    public async Task ApplyPlayerLinesAsync(IReadOnlyList<(PlayerGameLine Line, long Offset)> lines, long offset, CancellationToken cancellationToken = default)
+    /// <param name="fence">When given, nothing is applied unless the projector's lease is current.</param>
+    public async Task ApplyPlayerLinesAsync(IReadOnlyList<(PlayerGameLine Line, long Offset)> lines, long offset, FenceCheck? fence = null,
+        CancellationToken cancellationToken = default)
     {
         var startedAt = Stopwatch.GetTimestamp();
         // A newer line of a (player, game) replaces the older, so only the newest of each in this batch is written:
@@ -126,6 +132,8 @@ public sealed class LeagueStore(DatabaseTarget database)
         }
         await database.InTransactionAsync(InitializeAsync, async (connection, transaction) =>
         {
+            if (fence is not null)
+                await fence.RunAsync(connection, transaction, cancellationToken);
             await using var statements = new Statements(connection, transaction, _dialect);
             foreach (var (line, at) in newest.Values)
             {

@@ -2,6 +2,7 @@
 // Any node answers GET /api/milestones and feeds the live stream from this table.
 using System.Text.Json;
 using Basketball.Domain.Milestones;
+using Basketball.ReadSide.Fencing;
 using Basketball.Storage;
 
 namespace Basketball.ReadSide.Milestones;
@@ -50,11 +51,14 @@ public sealed class MilestoneStore
 
     /// <summary>
     /// Stores milestones (a firing and its revocation are two rows; a repeat of either is ignored) and the
-    /// reader's journal offset in one transaction.
+    /// reader's journal offset in one transaction; with a <paramref name="fence"/>, only while the reader's lease is current.
     /// </summary>
-    public Task AppendAsync(IReadOnlyList<Milestone> milestones, string reader, long offset, CancellationToken cancellationToken = default) =>
+    public Task AppendAsync(IReadOnlyList<Milestone> milestones, string reader, long offset, FenceCheck? fence = null,
+        CancellationToken cancellationToken = default) =>
         _database.InTransactionAsync(InitializeAsync, async (connection, transaction) =>
         {
+            if (fence is not null)
+                await fence.RunAsync(connection, transaction, cancellationToken);
             await using (var insert = DatabaseTarget.CreateCommand(connection, transaction))
             {
                 insert.CommandText = $"""

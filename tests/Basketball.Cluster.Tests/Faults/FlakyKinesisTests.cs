@@ -106,19 +106,6 @@ public class FlakyKinesisTests(KinesaliteFixture kinesis, ITestOutputHelper outp
     private async Task<List<KinesisRecord>> ReadStreamAsync(string stream)
     {
         using var client = kinesis.CreateClient();
-        var records = new List<KinesisRecord>();
-        foreach (var shard in await client.ListShardsAsync(stream))
-        {
-            var iterator = await client.GetShardIteratorAsync(stream, shard.ShardId, ShardIteratorType.TrimHorizon);
-            while (iterator is not null)
-            {
-                var batch = await client.GetRecordsAsync(iterator, 10_000);
-                records.AddRange(batch.Records);
-                if (batch.Records.Count == 0)
-                    break;
-                iterator = batch.NextShardIterator;
-            }
-        }
-        return records;
+        return await KinesisStreams.ReadAllAsync(client, stream);
     }
 }

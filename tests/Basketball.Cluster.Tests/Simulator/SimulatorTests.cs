@@ -173,18 +173,8 @@ public class SimulatorRunTests(KinesaliteFixture kinesis)
         var letters = System.Text.Json.JsonDocument.Parse(await node.Http.GetStringAsync("/api/deadletters?limit=1000")).RootElement
             .EnumerateArray().Select(l => l.GetProperty("reason").GetString()!).ToList();
 
-        var perAggregate = new List<int>();
-        foreach (var shard in await client.ListShardsAsync(stream))
-        {
-            var iterator = await client.GetShardIteratorAsync(stream, shard.ShardId, ShardIteratorType.TrimHorizon);
-            while (iterator is not null)
-            {
-                var batch = await client.GetRecordsAsync(iterator);
-                foreach (var record in batch.Records.Where(r => KplAggregate.IsAggregate(r.Data)))
-                    perAggregate.Add(KplAggregate.Read(record.Data).Records?.Count ?? 0);
-                iterator = batch.Records.Count == 0 ? null : batch.NextShardIterator;
-            }
-        }
+        var perAggregate = (await KinesisStreams.ReadAllAsync(client, stream)).Where(r => KplAggregate.IsAggregate(r.Data))
+            .Select(r => KplAggregate.Read(r.Data).Records?.Count ?? 0).ToList();
         return new SeasonRun(verification, games, players, letters, perAggregate);
     }
 

@@ -54,6 +54,21 @@ public sealed class SqlCheckpointStoreTests(PostgresFixture postgres) : IDisposa
     }
 
     [Theory, MemberData(nameof(Kinds))]
+    public async Task An_acquire_with_an_expected_epoch_takes_the_shard_only_if_nobody_took_it_since(DatabaseKind kind)
+    {
+        var store = await NewStoreAsync(kind);
+        var looked = await store.AcquireAsync(Stream, Shard, "node-a");
+        await store.AcquireAsync(Stream, Shard, "node-b"); // taken between the look and the take
+
+        var late = () => store.AcquireAsync(Stream, Shard, "node-c", expectedEpoch: looked.Epoch);
+
+        (await late.Should().ThrowAsync<ShardLeaseHeldException>()).Which.ShardId.Should().Be(Shard);
+        var row = await store.GetAsync(Stream, Shard);
+        (row!.Owner, row.Epoch).Should().Be(("node-b", 2L), "the refused acquire changed nothing");
+        (await store.AcquireAsync(Stream, Shard, "node-c", expectedEpoch: 2)).Epoch.Should().Be(3);
+    }
+
+    [Theory, MemberData(nameof(Kinds))]
     public async Task A_saved_checkpoint_is_where_the_next_owner_resumes(DatabaseKind kind)
     {
         var store = await NewStoreAsync(kind);

@@ -246,12 +246,15 @@ public sealed class FakeCheckpointStore(Timeline timeline) : ICheckpointStore
             _failuresLeft[shardId] = _failuresLeft.GetValueOrDefault(shardId) + times;
     }
 
-    public async Task<ShardLease> AcquireAsync(string stream, string shardId, string owner, CancellationToken cancellationToken = default)
+    public async Task<ShardLease> AcquireAsync(string stream, string shardId, string owner, long? expectedEpoch = null,
+        CancellationToken cancellationToken = default)
     {
         await Task.Yield();
         lock (_lock)
         {
             var row = RowOf(stream, shardId);
+            if (expectedEpoch is not null && row.Epoch != expectedEpoch)
+                throw new ShardLeaseHeldException(stream, shardId, $"another reader took it after epoch {expectedEpoch}");
             row.Epoch++;
             row.Owner = owner;
             timeline.Add(new Step("Acquire", shardId, row.SequenceNumber, row.ShardEnd, row.Epoch));

@@ -85,4 +85,21 @@ public sealed class DatabaseTargetTests(PostgresFixture postgres) : IDisposable
         command.CommandText = "SELECT current_setting('server_version_num')::int / 10000";
         (await command.ExecuteScalarAsync()).Should().BeOfType<int>().Which.Should().BeGreaterThanOrEqualTo(12);
     }
+
+    [PostgresFact]
+    public async Task A_postgres_session_idle_in_a_transaction_is_ended_after_10_s_unless_the_connection_string_says_otherwise()
+    {
+        // A node frozen in the middle of a transaction must not hold its row locks through the takeover of its shards.
+        var database = await postgres.CreateDatabaseAsync();
+        (await SettingAsync(DatabaseTarget.Parse($"postgres:{database}"))).Should().Be("10s");
+        (await SettingAsync(DatabaseTarget.Parse($"postgres:{database};Options=-c idle_in_transaction_session_timeout=3s"))).Should().Be("3s");
+
+        static async Task<string> SettingAsync(DatabaseTarget target)
+        {
+            await using var connection = await target.OpenConnectionAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SHOW idle_in_transaction_session_timeout";
+            return (string)(await command.ExecuteScalarAsync())!;
+        }
+    }
 }
