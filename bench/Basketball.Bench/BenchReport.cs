@@ -58,7 +58,23 @@ public sealed record BenchReport(string Size, DateTimeOffset StartedAt, TimeSpan
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
-    public string ToMarkdown()
+    /// <summary>
+    /// The heading of the part of BENCHMARKS.md written by hand from a profile (what limits each target not met):
+    /// a run rewrites the figures and keeps that part, which says which run and build it was profiled on.
+    /// </summary>
+    public const string AnalysisHeading = "## What limits each target that is not met";
+
+    /// <summary>The hand-written part of an earlier BENCHMARKS.md, from its heading to the history line; null if it has none.</summary>
+    public static string? AnalysisOf(string markdown)
+    {
+        var start = markdown.IndexOf(AnalysisHeading, StringComparison.Ordinal);
+        if (start < 0)
+            return null;
+        var end = markdown.IndexOf(HistoryLine, start, StringComparison.Ordinal);
+        return markdown[start..(end < 0 ? markdown.Length : end)].TrimEnd();
+    }
+
+    public string ToMarkdown(string? analysis = null)
     {
         var md = new StringBuilder();
         md.AppendLine("# Benchmarks").AppendLine();
@@ -83,6 +99,8 @@ public sealed record BenchReport(string Size, DateTimeOffset StartedAt, TimeSpan
             foreach (var note in notes)
                 md.AppendLine($"- {note}");
         }
+        if (analysis is not null)
+            md.AppendLine().AppendLine(analysis.TrimEnd());
         md.AppendLine().AppendLine(HistoryLine);
         return md.ToString();
     }

@@ -35,7 +35,9 @@ root.SetAction(async (result, cancellationToken) =>
         .RunAsync(cancellationToken);
     var directory = Path.GetFullPath(result.GetValue(output)!);
     Directory.CreateDirectory(directory);
-    await File.WriteAllTextAsync(Path.Combine(directory, "BENCHMARKS.md"), report.ToMarkdown(), cancellationToken);
+    var markdownPath = Path.Combine(directory, "BENCHMARKS.md");
+    var analysis = File.Exists(markdownPath) ? BenchReport.AnalysisOf(await File.ReadAllTextAsync(markdownPath, cancellationToken)) : null;
+    await File.WriteAllTextAsync(markdownPath, report.ToMarkdown(analysis), cancellationToken);
     await File.WriteAllTextAsync(Path.Combine(directory, "benchmarks.json"), report.ToJson(), cancellationToken);
     AnsiConsole.WriteLine(report.ToMarkdown());
     AnsiConsole.MarkupLineInterpolated($"[green]wrote {directory}/BENCHMARKS.md and benchmarks.json[/]");

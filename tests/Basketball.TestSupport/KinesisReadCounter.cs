@@ -104,12 +104,15 @@ public sealed class KinesisReadCounter : IAsyncDisposable
 }
 
 /// <param name="At">When the call reached the proxy (UTC).</param>
-public sealed record PutRecordsCall(string Stream, DateTime At, int Records)
+/// <param name="Data">Each record's data, decoded as UTF-8.</param>
+public sealed record PutRecordsCall(string Stream, DateTime At, int Records, IReadOnlyList<string> Data)
 {
     public static PutRecordsCall Of(byte[] request)
     {
         using var document = JsonDocument.Parse(request);
         var root = document.RootElement;
-        return new PutRecordsCall(root.GetProperty("StreamName").GetString()!, DateTime.UtcNow, root.GetProperty("Records").GetArrayLength());
+        var data = root.GetProperty("Records").EnumerateArray()
+            .Select(r => System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(r.GetProperty("Data").GetString()!))).ToList();
+        return new PutRecordsCall(root.GetProperty("StreamName").GetString()!, DateTime.UtcNow, data.Count, data);
     }
 }

@@ -9,6 +9,7 @@ using Akka.Streams.Dsl;
 using Basketball.Domain.Games;
 using Basketball.Domain.Players;
 using Basketball.ReadSide.Fencing;
+using Basketball.ReadSide.Journal;
 using Basketball.Shards.Entities;
 using Microsoft.Extensions.Logging;
 
@@ -92,7 +93,7 @@ public sealed class LeagueProjector : ReceiveActor, IWithUnboundedStash
 
     private void StartReaders()
     {
-        var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<IEventsByTagQuery>(_readJournalPluginId);
+        var journal = new TagQuery(Context.System, _readJournalPluginId);
         var materializer = Context.System.Materializer();
         _streams.Add(Run(journal, JournalTags.Game, LeagueStore.GamesReader, async (batch, fence) =>
         {
@@ -112,7 +113,7 @@ public sealed class LeagueProjector : ReceiveActor, IWithUnboundedStash
             stop.Shutdown();
     }
 
-    private (UniqueKillSwitch, Task) Run(IEventsByTagQuery journal, string tag, string reader,
+    private (UniqueKillSwitch, Task) Run(TagQuery journal, string tag, string reader,
         Func<IReadOnlyList<EventEnvelope>, FenceCheck, Task> apply, IMaterializer materializer)
     {
         var self = Self;
@@ -120,7 +121,7 @@ public sealed class LeagueProjector : ReceiveActor, IWithUnboundedStash
         // most 5 s, so that the read side catches up within seconds of a database outage ending.
         return RestartSource.OnFailuresWithBackoff(
                 () => Source.FromTask(StartAsync(reader))
-                    .ConcatMany(offset => journal.EventsByTag(tag, Akka.Persistence.Query.Offset.Sequence(offset)))
+                    .ConcatMany(offset => journal.EventsByTag(tag, offset))
                     .GroupedWithin(1000, BatchWindow)
                     .SelectAsync(1, async envelopes =>
                     {

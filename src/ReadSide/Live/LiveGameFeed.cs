@@ -11,6 +11,7 @@ using Akka.Persistence.Query;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Basketball.Domain.Games;
+using Basketball.ReadSide.Journal;
 using Basketball.Shards.Entities;
 using Microsoft.Extensions.Logging;
 
@@ -99,10 +100,10 @@ public sealed class LiveGameFeed : IDisposable
         }
         _logger.LogInformation("Live game feed started at journal offset {Offset} with {Games} recent games", _offset, _latest.Count);
 
-        var journal = PersistenceQuery.Get(_system).ReadJournalFor<IEventsByTagQuery>(_readJournalPluginId);
+        var journal = new TagQuery(_system, _readJournalPluginId);
         // After a failure (the database away) the reader goes on from the last row it applied, with backoff.
         _killSwitch = RestartSource.OnFailuresWithBackoff(
-                () => Source.Lazily(() => journal.EventsByTag(JournalTags.Game, Offset.Sequence(Volatile.Read(ref _offset))))
+                () => Source.Lazily(() => journal.EventsByTag(JournalTags.Game, Volatile.Read(ref _offset)))
                     .SelectAsync(1, async envelope =>
                     {
                         await ApplyAsync(envelope);

@@ -13,6 +13,7 @@ using Basketball.Domain.Milestones;
 using Basketball.Domain.Players;
 using Basketball.Kinesis;
 using Basketball.ReadSide.Fencing;
+using Basketball.ReadSide.Journal;
 using Basketball.Shards.Entities;
 using Microsoft.Extensions.Logging;
 
@@ -52,7 +53,7 @@ public sealed class MilestonePublisher : ReceiveActor
 
     protected override void PreStart()
     {
-        var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<IEventsByTagQuery>(_readJournalPluginId);
+        var journal = new TagQuery(Context.System, _readJournalPluginId);
         _lease = new SingletonLease(_fence, ReaderName, SingletonLease.OwnerOf(Context.System));
         var self = Self;
         // The whole pipeline restarts from the stored offset after any failure (database or Kinesis down),
@@ -60,7 +61,7 @@ public sealed class MilestonePublisher : ReceiveActor
         // The lease is taken once, before the first offset is read, and kept across restarts.
         _killSwitch = RestartSource.OnFailuresWithBackoff(
                 () => Source.FromTask(StartAsync())
-                    .ConcatMany(offset => journal.EventsByTag(JournalTags.Milestone, Offset.Sequence(offset)))
+                    .ConcatMany(offset => journal.EventsByTag(JournalTags.Milestone, offset))
                     .GroupedWithin(500, TimeSpan.FromMilliseconds(100))
                     .SelectAsync(1, async batch =>
                     {

@@ -76,6 +76,13 @@ public class BenchmarkSmokeTests
         foreach (var figure in report.Figures)
             markdown.Should().Contain($"| {figure.Figure} |");
         markdown.TrimEnd().Should().EndWith(BenchReport.HistoryLine);
+        // The hand-written analysis of an earlier file survives the rewrite, once, between the notes and the history line.
+        var analysis = BenchReport.AnalysisHeading + "\n\nProfiled on run X: the journal limits it.";
+        var rewritten = report.ToMarkdown(BenchReport.AnalysisOf(report.ToMarkdown(analysis)));
+        BenchReport.AnalysisOf(rewritten).Should().Be(analysis);
+        rewritten.Should().Contain("## Notes").And.Contain(analysis).And.EndWith(BenchReport.HistoryLine + Environment.NewLine);
+        rewritten.IndexOf(analysis, StringComparison.Ordinal).Should().Be(rewritten.LastIndexOf(analysis, StringComparison.Ordinal));
+        BenchReport.AnalysisOf(markdown).Should().BeNull("a report without the section has none");
         using var json = JsonDocument.Parse(report.ToJson());
         json.RootElement.GetProperty("figures").GetArrayLength().Should().Be(report.Figures.Count);
         json.RootElement.GetProperty("machine").GetProperty("cores").GetInt32().Should().Be(Environment.ProcessorCount);
