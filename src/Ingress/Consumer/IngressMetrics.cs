@@ -60,8 +60,13 @@ public sealed class IngressMetrics
     /// </summary>
     public void ShardLagFrom(IngressStatusBoard board)
     {
-        foreach (var shard in board.Shards.Where(s => s.Reading))
+        // Both series again, not only the lag in time: another reader of the same shard id in this process (tests run
+        // several nodes in one) may have removed them when it stopped.
+        foreach (var shard in board.Reading)
+        {
             MillisBehindLatest.WithLabels(shard.ShardId).Set(shard.MillisBehindLatest);
+            CheckpointLag.WithLabels(shard.ShardId).Set(shard.CheckpointLagRecords);
+        }
     }
 
     /// <summary>A shard this node no longer reads has no lag here: its series go, or they would hold their last value.</summary>

@@ -23,6 +23,9 @@ public sealed class IngressStatusBoard
 
     public IReadOnlyCollection<IActorRef> Coordinators => _coordinators.Keys.ToArray();
 
+    /// <summary>The live statuses of the shards read here (for the metrics probe).</summary>
+    internal IEnumerable<ShardStatus> Reading => _shards.Values.Where(s => s.Reading);
+
     public IReadOnlyList<ShardReport> Shards => _shards.Values
         .OrderBy(s => s.ShardId, StringComparer.Ordinal)
         .Select(s => new ShardReport(s.ShardId, s.Reading, s.CheckpointSequenceNumber, s.ShardEnded, s.MillisBehindLatest, s.RecordsRead,

@@ -91,6 +91,12 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
         return await _checkpoints.AcquireAsync(_api.StreamName, _shardId, _owner, current?.Epoch, token);
     }
 
+    private void ReportLag()
+    {
+        _status.ReportCheckpointLag(_durableSinceSave + _watermark.InFlightCount);
+        _metrics.ShardLag(_shardId, _status.MillisBehindLatest, _status.CheckpointLagRecords);
+    }
+
     protected override void PostStop()
     {
         _stopping.Cancel();
@@ -225,7 +231,7 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
             _durableSinceSave += done.Batch.Records.Count;
             if (done.Outcome.ShardEnd)
                 _watermark.MarkShardEnd();
-            _metrics.ShardLag(_shardId, _status.MillisBehindLatest, _durableSinceSave + _watermark.InFlightCount);
+            ReportLag();
             if (!writing && (_durableSinceSave >= _options.CheckpointEveryRecords || _watermark.IsCompleteAtShardEnd))
                 Save(whileWriting);
         });
@@ -252,7 +258,7 @@ public sealed class ShardReader : ReceiveActor, IWithTimers
             _watermark.MarkSaved(saved.SequenceNumber, saved.ShardEnd);
             _durableSinceSave -= saved.Records;
             _status.ReportCheckpoint(saved.SequenceNumber, saved.ShardEnd);
-            _metrics.ShardLag(_shardId, _status.MillisBehindLatest, _durableSinceSave + _watermark.InFlightCount);
+            ReportLag();
             if (saved.ShardEnd)
             {
                 _log.Info("Shard {0}: read to its end, SHARD_END checkpoint written", _shardId);

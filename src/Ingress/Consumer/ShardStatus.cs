@@ -5,6 +5,7 @@ public sealed class ShardStatus(string shardId)
 {
     private long _recordsRead;
     private long _millisBehindLatest;
+    private long _checkpointLag;
     private string? _lastRead;
     private string? _checkpoint;
     private bool _reading;
@@ -14,6 +15,9 @@ public sealed class ShardStatus(string shardId)
     public long RecordsRead => Interlocked.Read(ref _recordsRead);
 
     public long MillisBehindLatest => Interlocked.Read(ref _millisBehindLatest);
+
+    /// <summary>Records read but not yet covered by the stored checkpoint.</summary>
+    public long CheckpointLagRecords => Interlocked.Read(ref _checkpointLag);
 
     public string? LastReadSequenceNumber => Volatile.Read(ref _lastRead);
 
@@ -31,6 +35,8 @@ public sealed class ShardStatus(string shardId)
         if (batch.Records.Count > 0)
             Volatile.Write(ref _lastRead, batch.Records[^1].SequenceNumber);
     }
+
+    internal void ReportCheckpointLag(long records) => Interlocked.Exchange(ref _checkpointLag, records);
 
     internal void ReportCheckpoint(string? sequenceNumber, bool shardEnd)
     {

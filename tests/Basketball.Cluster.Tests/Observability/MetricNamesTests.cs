@@ -46,11 +46,13 @@ public class MetricNamesTests(ObservedNode fixture) : IClassFixture<ObservedNode
         var board = new IngressStatusBoard();
         var status = new ShardStatus(shard) { Reading = true };
         status.ReportRead(new ShardRecordBatch([], "next", 42_000)); // an empty answer from Kinesis still says how far behind
+        status.ReportCheckpointLag(7);
         board.Track(status);
         var metrics = new IngressMetrics();
 
         metrics.ShardLagFrom(board);
-        (await Exported()).Should().Contain($"basketball_shard_millis_behind_latest{{shard=\"{shard}\"}} 42000");
+        (await Exported()).Should().Contain($"basketball_shard_millis_behind_latest{{shard=\"{shard}\"}} 42000")
+            .And.Contain($"basketball_shard_checkpoint_lag_records{{shard=\"{shard}\"}} 7", "the probe sets both series again");
 
         metrics.ShardStopped(shard);
         (await Exported()).Should().NotContain(shard, "a shard this node no longer reads must not hold its last lag");
