@@ -343,8 +343,11 @@ public sealed class BenchmarkSuite(BenchSize size, Action<string> progress)
                    $"put being acknowledged to the first GET /api/games/{{id}} showing it as the game's last event" +
                    (run.Unseen == 0 ? "" : $" ({run.Unseen:N0} NOT visible within {PipelineBench.UnseenAfter.TotalSeconds:0} s: counted at that value, so the percentiles are lower bounds)") +
                    ". A game is asked only while its " +
-                   $"probe is outstanding, every {PipelineBench.ProbePollInterval.TotalMilliseconds:0} ms ({run.Gets / run.Window.TotalSeconds:0} GETs/s " +
-                   $"in all), so a figure is late by at most that much. The probes' own puts took {Nearest(puts, 0.5):0} ms at p50 and " +
+                   $"probe is outstanding, every {PipelineBench.ProbePollInterval.TotalMilliseconds:0} ms while at most " +
+                   $"{PipelineBench.ProbeGetsPerSecond * PipelineBench.ProbePollInterval.TotalSeconds:0} are outstanding and less often beyond, so that " +
+                   $"all probes together ask at most {PipelineBench.ProbeGetsPerSecond:0} times a second and do not load the node they measure " +
+                   $"({run.Gets / run.Window.TotalSeconds:0} GETs/s in all; the longest wait between two asks was " +
+                   $"{run.LongestPoll.TotalMilliseconds:0} ms, the most a figure can be late by). The probes' own puts took {Nearest(puts, 0.5):0} ms at p50 and " +
                    $"{Nearest(puts, 0.99):0} ms at p99 (not counted). Load: {run.Requested:0} events/s requested ({load}), started {ramp.TotalSeconds:0} s " +
                    $"before the first probe and sent until the last one was seen{(run.LoadLasted ? "" : " — NO: it ran out before the window ended")}; " +
                    $"in the window Kinesis acknowledged {run.PutPerSecond:0} of them per second and the node processed {run.ProcessedPerSecond:0} records/s. " +

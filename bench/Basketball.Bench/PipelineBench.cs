@@ -198,7 +198,7 @@ public sealed class PipelineBench : IAsyncDisposable
     /// <param name="Late">Probes sent after their time because every probe game still had one outstanding.</param>
     /// <param name="LoadLasted">Whether the load was still being sent when the window ended.</param>
     public sealed record LatencyRun(List<double> Latencies, List<double> PutMillis, TimeSpan Window, double Requested, double PutPerSecond,
-        double ProcessedPerSecond, long Gets, int Late, bool LoadLasted, int Unseen, double[] GameWriteQuantiles, double[] ProjectionWriteQuantiles,
+        double ProcessedPerSecond, long Gets, TimeSpan LongestPoll, int Late, bool LoadLasted, int Unseen, double[] GameWriteQuantiles, double[] ProjectionWriteQuantiles,
         TimeSpan ReadSideSettled);
 
     /// <summary>
@@ -227,6 +227,13 @@ public sealed class PipelineBench : IAsyncDisposable
 
     /// <summary>How often a probe's game is asked whether it shows the probe yet (only while that probe is outstanding).</summary>
     public static readonly TimeSpan ProbePollInterval = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// The most GETs per second all outstanding probes make together: with more than 10 outstanding, each waits
+    /// longer than <see cref="ProbePollInterval"/> (outstanding ÷ this), so that the probes do not themselves load the
+    /// node they measure. A node that falls behind otherwise drew thousands of GETs/s, which slowed it further.
+    /// </summary>
+    public const double ProbeGetsPerSecond = 500;
 
     /// <summary>
     /// Latency at a steady rate. <paramref name="load"/> is put at <paramref name="rate"/> events/s from
@@ -299,6 +306,8 @@ public sealed class PipelineBench : IAsyncDisposable
         var latencies = new List<double>();
         var putMillis = new List<double>();
         long gets = 0;
+        var outstanding = 0;
+        var longestPoll = ProbePollInterval;
         var late = 0;
         var unseen = 0;
         var next = games.Select(_ => 2).ToArray(); // each game's next event
@@ -343,6 +352,7 @@ public sealed class PipelineBench : IAsyncDisposable
                     var put = await Client.PutRecordAsync(Stream, evt.AggregateId, Domain.Events.EventJson.Serialize(evt), cancellationToken: ct);
                     stream.Count(put.ShardId);
                     var ackAt = clock.Elapsed;
+                    Interlocked.Increment(ref outstanding);
                     while (true)
                     {
                         Interlocked.Increment(ref gets);
@@ -356,9 +366,13 @@ public sealed class PipelineBench : IAsyncDisposable
                             Interlocked.Increment(ref unseen);
                             break;
                         }
-                        await Task.Delay(ProbePollInterval, ct);
+                        var poll = TimeSpan.FromSeconds(Math.Max(ProbePollInterval.TotalSeconds, Volatile.Read(ref outstanding) / ProbeGetsPerSecond));
+                        lock (latencies)
+                            longestPoll = poll > longestPoll ? poll : longestPoll;
+                        await Task.Delay(poll, ct);
                     }
                     var seenAt = clock.Elapsed;
+                    Interlocked.Decrement(ref outstanding);
                     lock (latencies)
                     {
                         latencies.Add((seenAt - ackAt).TotalMilliseconds);
@@ -386,7 +400,7 @@ public sealed class PipelineBench : IAsyncDisposable
         var writes = Subtract(await HistogramAsync(node, GameWrites), writesBefore);
         var projection = Subtract(await HistogramAsync(node, ProjectionWrites), projectionBefore);
         return new LatencyRun(latencies, putMillis, window, rate, putInWindow / window.TotalSeconds,
-            (metersEnd.Processed - metersStart.Processed) / window.TotalSeconds, gets, late, lasted, unseen,
+            (metersEnd.Processed - metersStart.Processed) / window.TotalSeconds, gets, longestPoll, late, lasted, unseen,
             [Quantile(writes, 0.5), Quantile(writes, 0.99)], [Quantile(projection, 0.5), Quantile(projection, 0.99)], settled);
     }
 
