@@ -17,7 +17,9 @@ namespace Basketball.Bench;
 
 public static class EntityBench
 {
-    public sealed record RecoveryResult(int Events, double WithSnapshotMs, double WithoutSnapshotMs);
+    /// <param name="SnapshotDecodeMs">The latest snapshot's payload deserialized into the state on its own (median of 5).</param>
+    public sealed record RecoveryResult(int Events, double WithSnapshotMs, double WithoutSnapshotMs, int SnapshotBytes, string SnapshotManifest,
+        double SnapshotDecodeMs);
 
     /// <summary>
     /// One game of about <paramref name="events"/> events is written through its entity (snapshots every 100, the
@@ -68,10 +70,21 @@ public static class EntityBench
             return times.Order().ElementAt(1);
         }
 
+        // What the snapshot costs by itself: its payload into the state, without the database, the journal or the actor.
+        var (payload, manifest, serializerId) = await LatestSnapshotAsync(database, persistenceId, ct);
+        var decodes = new List<double>();
+        for (var i = 0; i < 6; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            lab.System.Serialization.Deserialize(payload, serializerId, manifest);
+            decodes.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        var decodeMs = decodes.Skip(1).Order().ElementAt(2); // the first is a warm-up
+
         var withSnapshot = await MedianAsync();
         await ExecuteAsync(database, $"DELETE FROM snapshot WHERE persistence_id = '{persistenceId}'", ct);
         var withoutSnapshot = await MedianAsync();
-        return new RecoveryResult(game.Events.Count, withSnapshot, withoutSnapshot);
+        return new RecoveryResult(game.Events.Count, withSnapshot, withoutSnapshot, payload.Length, manifest, decodeMs);
     }
 
     public sealed record MemoryResult(double BytesPerGame, double BytesPerPlayer, int Games, int Players, double GamesPerPlayer, double EventsPerGame);
@@ -271,6 +284,18 @@ public static class EntityBench
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         return Convert.ToInt64(await command.ExecuteScalarAsync(ct));
+    }
+
+    private static async Task<(byte[] Payload, string Manifest, int SerializerId)> LatestSnapshotAsync(DatabaseTarget database, string persistenceId,
+        CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT snapshot, manifest, serializer_id FROM snapshot WHERE persistence_id = '{persistenceId}' ORDER BY sequence_number DESC LIMIT 1";
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+            throw new InvalidOperationException($"no snapshot of {persistenceId}");
+        return ((byte[])reader.GetValue(0), reader.GetString(1), Convert.ToInt32(reader.GetValue(2)));
     }
 
     private static async Task ExecuteAsync(DatabaseTarget database, string sql, CancellationToken ct)
