@@ -120,7 +120,9 @@ public class FrozenNodeTests(KinesaliteFixture kinesis, ITestOutputHelper output
                 output.WriteLine("  node 0: " + line);
             frozen.ExitCode.Should().Be(3, "a downed node exits with 3");
             frozen.Lines.Should().Contain(l => l.Contains("Node has been marked as DOWN", StringComparison.Ordinal));
-            frozen.Lines.Should().Contain(l => l.Contains("this node was downed by the cluster", StringComparison.Ordinal));
+            // Its last words (standard error, just before the exit) may still be on their way through the output reader.
+            await Eventually.Until(() => frozen.Lines.Any(l => l.Contains("this node was downed by the cluster", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(10), "the thawed node says on standard error that the cluster downed it");
             (await WaitForClusterShowAsync(survivor, lines => lines.Contains("Count: 2 nodes"), "the cluster is the two survivors"))
                 .Should().NotContain(frozen.AkkaAddress, "the downed incarnation does not come back by itself");
 
