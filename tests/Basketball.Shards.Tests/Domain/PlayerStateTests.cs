@@ -63,6 +63,21 @@ public class PlayerStateTests
     }
 
     [Fact]
+    public void A_career_landing_exactly_on_a_threshold_reaches_it_and_one_point_below_does_not()
+    {
+        var player = PlayerState.Initial("p-4");
+        var milestones = new List<Milestone>();
+        player = ApplyLine(player, Line("g-1", 1, 999), milestones);   // 999: one short of 1,000
+        milestones.Should().NotContain(m => m.Rule == MilestoneRuleNames.CareerPoints);
+
+        player = ApplyLine(player, Line("g-2", 1, 1), milestones);     // 1,000 exactly
+        player = ApplyLine(player, Line("g-3", 1, 4_000), milestones); // 5,000 exactly
+
+        milestones.Where(m => m.Rule == MilestoneRuleNames.CareerPoints).Select(m => (m.MilestoneId, m.Value, m.Revoked)).Should().Equal(
+            ("p-4:CareerPoints:p-4:1000:1", 1_000, false), ("p-4:CareerPoints:p-4:5000:1", 5_000, false));
+    }
+
+    [Fact]
     public void A_career_high_fires_for_a_game_above_every_earlier_game_but_not_for_the_first_game()
     {
         var player = PlayerState.Initial("p-3");
