@@ -292,6 +292,31 @@ public sealed class SqlCheckpointStoreTests(PostgresFixture postgres) : IDisposa
         (await store.GetAsync(Stream, Shard)).Should().NotBeNull();
     }
 
+    [Theory, MemberData(nameof(Kinds))]
+    public async Task A_shard_reads_as_its_own_row_and_a_shard_without_one_as_none(DatabaseKind kind)
+    {
+        var store = await NewStoreAsync(kind);
+        await store.AcquireAsync(Stream, "shardId-000000000000", "node-a");
+        await store.AcquireAsync(Stream, "shardId-000000000001", "node-b");
+
+        (await store.GetAsync(Stream, "shardId-000000000001"))!.Owner.Should().Be("node-b");
+        (await store.GetAsync(Stream, "shardId-000000000009")).Should().BeNull();
+    }
+
+    // A save without a sequence number writes no sort key either: sequence number 0 (the smallest there is) still
+    // moves the checkpoint afterwards.
+    [Theory, MemberData(nameof(Kinds))]
+    public async Task Sequence_number_zero_is_saved_after_a_save_without_a_sequence_number(DatabaseKind kind)
+    {
+        var store = await NewStoreAsync(kind);
+        var lease = await store.AcquireAsync(Stream, Shard, "node-a");
+
+        await store.SaveAsync(lease, sequenceNumber: null, shardEnd: false);
+        await store.SaveAsync(lease, "0", shardEnd: false);
+
+        (await store.GetAsync(Stream, Shard))!.SequenceNumber.Should().Be("0");
+    }
+
     // LeaseTakeover reads updated_at to tell a live owner's lease from an abandoned one: every write stamps it with
     // the store's clock.
     [Theory, MemberData(nameof(Kinds))]

@@ -61,15 +61,10 @@ public class MilestoneLedgerTests
     {
         var keys = (from rule in Rules from subject in Subjects from threshold in ThresholdValues select (rule, subject, threshold)).ToList();
         keys.Add((MilestoneRuleNames.CareerHigh, new string('x', 200), 5)); // longer than the key buffer on the stack
-        foreach (var a in keys)
-        {
-            foreach (var b in keys)
-            {
-                MilestoneLedger.Compare(a.rule, a.subject, a.threshold, b.rule, b.subject, b.threshold).Should().Be(
-                    Math.Sign(string.CompareOrdinal(MilestoneLedger.KeyOf(a.rule, a.subject, a.threshold), MilestoneLedger.KeyOf(b.rule, b.subject, b.threshold))),
-                    $"{a} against {b}");
-            }
-        }
+        // A rule that is a prefix of another, where the longer one goes on with a character that sorts after '|'.
+        keys.AddRange(from rule in new[] { "Rule", "Rule~", "Rule~x" } from subject in new[] { "p", "p~" } from threshold in new[] { 1, 10 }
+                      select (rule, subject, threshold));
+        AssertOrdinalOrder(keys);
     }
 
     [Fact]
@@ -77,25 +72,33 @@ public class MilestoneLedgerTests
     {
         // The key buffer holds 128 characters and a threshold takes up to 11 ("-2147483648"): subjects of 95 to 125
         // characters put "rule|subject|threshold" on both sides of that limit. Each subject also comes as a prefix of
-        // two others (one more 'x', and "|1", whose '|' meets the shorter key's own '|' and then its threshold's
-        // digits), and two rules of different lengths send every pair through the key-by-key comparison.
+        // three others (one more 'x'; "|1" and "|!", whose '|' meets the shorter key's own '|' and then its threshold's
+        // first character, '-' sorting between '!' and '1'), and the rules are a prefix of one another, so that every
+        // pair goes on to the key-by-key comparison.
         var keys = (from length in Enumerable.Range(95, 31)
                     let stem = new string('x', length)
-                    from subject in new[] { stem, stem + "x", stem + "|1" }
-                    from rule in new[] { MilestoneRuleNames.CareerHigh, "Scoring" }
-                    from threshold in new[] { 9, 10, int.MinValue }
+                    from subject in new[] { stem, stem + "x", stem + "|1", stem + "|!" }
+                    from rule in new[] { MilestoneRuleNames.CareerHigh, "Scoring", "ScoringRun" }
+                    from threshold in new[] { 9, int.MinValue }
                     select (rule, subject, threshold)).ToList();
-        foreach (var a in keys)
+        AssertOrdinalOrder(keys);
+    }
+
+    /// <summary>Compare against the key strings themselves, written here ("rule|subject|threshold", invariant digits).</summary>
+    private static void AssertOrdinalOrder(List<(string Rule, string Subject, int Threshold)> keys)
+    {
+        var strings = keys.Select(k => FormattableString.Invariant($"{k.Rule}|{k.Subject}|{k.Threshold}")).ToArray();
+        var wrong = new List<string>();
+        for (var a = 0; a < keys.Count && wrong.Count < 5; a++)
         {
-            foreach (var b in keys)
+            for (var b = 0; b < keys.Count; b++)
             {
-                MilestoneLedger.Compare(a.rule, a.subject, a.threshold, b.rule, b.subject, b.threshold).Should().Be(
-                    Math.Sign(string.CompareOrdinal(Key(a.rule, a.subject, a.threshold), Key(b.rule, b.subject, b.threshold))),
-                    $"{a} against {b}");
+                var actual = MilestoneLedger.Compare(keys[a].Rule, keys[a].Subject, keys[a].Threshold, keys[b].Rule, keys[b].Subject, keys[b].Threshold);
+                if (actual != Math.Sign(string.CompareOrdinal(strings[a], strings[b])))
+                    wrong.Add($"{strings[a]} against {strings[b]}: {actual}");
             }
         }
-
-        static string Key(string rule, string subject, int threshold) => FormattableString.Invariant($"{rule}|{subject}|{threshold}");
+        wrong.Should().BeEmpty();
     }
 
     [Fact]
