@@ -56,7 +56,8 @@ public class PlayerStateTests
         var score = Envelope("p-2", new ScoreRecorded("g-1", "t-1", "p-2", 2, ShotType.FieldGoal, 600, 1));
         ((Decision<IPlayerJournalEvent>.Persist)PlayerState.Initial("p-2").Decide(score, Settings)).Event.Should().Be(
             new PlayerEventRejected(score.EventId, RejectionReason.UnknownEventType, "ScoreRecorded is not an event of a Player"));
-        FluentActions.Invoking(() => PlayerState.Initial("p-2").Apply(new PlayerEventApplied(score))).Should().Throw<ArgumentException>();
+        FluentActions.Invoking(() => PlayerState.Initial("p-2").Apply(new PlayerEventApplied(score))).Should().Throw<ArgumentException>()
+            .WithMessage("PlayerState cannot apply PlayerEventApplied*");
     }
 
     [Fact]
@@ -115,7 +116,7 @@ public class PlayerStateTests
         player = ApplyLine(player, Line("g-1", seq: 5, points: 10));
         player = ApplyLine(player, Line("g-2", seq: 3, points: 7));
         player.Decide(Line("g-1", seq: 4, points: 99), Settings).Should().BeOfType<Decision<IPlayerJournalEvent>.Answer>()
-            .Which.Outcome.Kind.Should().Be(OutcomeKind.Duplicate);
+            .Which.Outcome.Should().Be(EventOutcome.Duplicate("g-1#4"), "a line is named by its game and update number");
         player.Decide(Line("g-1", seq: 5, points: 99), Settings).Should().BeOfType<Decision<IPlayerJournalEvent>.Answer>();
         player = ApplyLine(player, Line("g-1", seq: 9, points: 12));
 
