@@ -202,6 +202,47 @@ public sealed class CheckpointWatermarkTests
         watermark.HasUnsavedProgress.Should().BeFalse();
     }
 
+    [Fact]
+    public void A_resumed_watermark_refuses_a_record_at_or_before_its_checkpoint_and_an_invalid_checkpoint()
+    {
+        var watermark = new CheckpointWatermark("100");
+
+        watermark.Invoking(w => w.Register("100")).Should().Throw<InvalidOperationException>().WithMessage("*out of read order*");
+        watermark.Invoking(w => w.Register("99")).Should().Throw<InvalidOperationException>().WithMessage("*out of read order*");
+        FluentActions.Invoking(() => new CheckpointWatermark("1a")).Should().Throw<ArgumentException>().Which.ParamName.Should().Be("resumedFrom");
+    }
+
+    [Fact]
+    public void Acknowledging_a_value_that_is_not_a_sequence_number_is_refused_even_behind_the_watermark()
+    {
+        // "+" and "" would order before "5" if they were compared; they are not sequence numbers, so never registered.
+        var watermark = new CheckpointWatermark("5");
+
+        watermark.Invoking(w => w.MarkDurable("+")).Should().Throw<InvalidOperationException>().WithMessage("*never registered*");
+        watermark.Invoking(w => w.MarkDurable("")).Should().Throw<InvalidOperationException>().WithMessage("*never registered*");
+    }
+
+    [Fact]
+    public void A_save_of_an_older_position_or_of_only_the_shard_end_does_not_move_what_counts_as_saved_back()
+    {
+        var watermark = new CheckpointWatermark();
+        watermark.Register("1");
+        watermark.Register("2");
+        watermark.MarkDurable("1");
+        watermark.MarkDurable("2");
+        watermark.MarkSaved("2", shardEnd: false);
+
+        watermark.MarkSaved("1", shardEnd: false); // an earlier save that completed late
+        watermark.HasUnsavedProgress.Should().BeFalse("the store holds 2, the watermark");
+
+        watermark.MarkShardEnd();
+        watermark.MarkSaved(null, shardEnd: true); // the shard-end marker alone
+        watermark.HasUnsavedProgress.Should().BeFalse();
+        watermark.MarkSaved("2", shardEnd: false);
+        watermark.MarkSaved("2", shardEnd: true);
+        watermark.HasUnsavedProgress.Should().BeFalse("the shard-end marker, once saved, stays saved");
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]

@@ -13,8 +13,18 @@ public class LeaseTakeoverTests
 
     [Fact]
     public void A_lease_a_live_member_wrote_moments_ago_is_not_taken() =>
-        LeaseTakeover.Refusal(Row("node-b", TimeSpan.FromSeconds(1)), "node-a", OnlyNodeB, Now, Expiry)
-            .Should().Contain("held by node-b, a live member of the cluster, written 1.0 s ago");
+        LeaseTakeover.Refusal(Row("node-b", TimeSpan.FromSeconds(1)), "node-a", OnlyNodeB, Now, Expiry).Should().Be(
+            "held by node-b, a live member of the cluster, written 1.0 s ago; taken once that member leaves the cluster or " +
+            "releases it, or after 10 s without a write");
+
+    [Fact]
+    public void A_lease_written_just_before_its_expiry_or_by_a_clock_ahead_of_ours_is_not_taken()
+    {
+        LeaseTakeover.Refusal(Row("node-b", Expiry - TimeSpan.FromMilliseconds(1)), "node-a", OnlyNodeB, Now, Expiry)
+            .Should().StartWith("held by node-b, a live member of the cluster, written 10.0 s ago;");
+        LeaseTakeover.Refusal(Row("node-b", TimeSpan.FromSeconds(-3)), "node-a", OnlyNodeB, Now, Expiry)
+            .Should().StartWith("held by node-b, a live member of the cluster, written 0.0 s ago;", "an age below zero reads as zero");
+    }
 
     [Theory]
     [InlineData(null, 1, "released, reset or never held")]

@@ -62,7 +62,8 @@ public sealed class SqlCheckpointStoreTests(PostgresFixture postgres) : IDisposa
 
         var late = () => store.AcquireAsync(Stream, Shard, "node-c", expectedEpoch: looked.Epoch);
 
-        (await late.Should().ThrowAsync<ShardLeaseHeldException>()).Which.ShardId.Should().Be(Shard);
+        var held = (await late.Should().ThrowAsync<ShardLeaseHeldException>()).Which;
+        (held.ShardId, held.Message).Should().Be((Shard, $"{Stream}/{Shard} not taken: another reader took it after epoch 1"));
         var row = await store.GetAsync(Stream, Shard);
         (row!.Owner, row.Epoch).Should().Be(("node-b", 2L), "the refused acquire changed nothing");
         (await store.AcquireAsync(Stream, Shard, "node-c", expectedEpoch: 2)).Epoch.Should().Be(3);
@@ -289,5 +290,78 @@ public sealed class SqlCheckpointStoreTests(PostgresFixture postgres) : IDisposa
 
         await save.Should().ThrowAsync<ArgumentException>();
         (await store.GetAsync(Stream, Shard)).Should().NotBeNull();
+    }
+
+    [Theory, MemberData(nameof(Kinds))]
+    public async Task A_shard_reads_as_its_own_row_and_a_shard_without_one_as_none(DatabaseKind kind)
+    {
+        var store = await NewStoreAsync(kind);
+        await store.AcquireAsync(Stream, "shardId-000000000000", "node-a");
+        await store.AcquireAsync(Stream, "shardId-000000000001", "node-b");
+
+        (await store.GetAsync(Stream, "shardId-000000000001"))!.Owner.Should().Be("node-b");
+        (await store.GetAsync(Stream, "shardId-000000000009")).Should().BeNull();
+    }
+
+    // A save without a sequence number writes no sort key either: sequence number 0 (the smallest there is) still
+    // moves the checkpoint afterwards.
+    [Theory, MemberData(nameof(Kinds))]
+    public async Task Sequence_number_zero_is_saved_after_a_save_without_a_sequence_number(DatabaseKind kind)
+    {
+        var store = await NewStoreAsync(kind);
+        var lease = await store.AcquireAsync(Stream, Shard, "node-a");
+
+        await store.SaveAsync(lease, sequenceNumber: null, shardEnd: false);
+        await store.SaveAsync(lease, "0", shardEnd: false);
+
+        (await store.GetAsync(Stream, Shard))!.SequenceNumber.Should().Be("0");
+    }
+
+    // LeaseTakeover reads updated_at to tell a live owner's lease from an abandoned one: every write stamps it with
+    // the store's clock.
+    [Theory, MemberData(nameof(Kinds))]
+    public async Task Every_write_stamps_the_row_with_the_time_of_the_stores_clock(DatabaseKind kind)
+    {
+        var clock = new SettableClock(new DateTimeOffset(2026, 12, 3, 12, 0, 0, TimeSpan.Zero));
+        var store = new SqlCheckpointStore(await _databases.CreateAsync(kind), clock);
+
+        var lease = await store.AcquireAsync(Stream, Shard, "node-a");
+        (await store.GetAsync(Stream, Shard))!.UpdatedAt.Should().Be(clock.Now, "acquired");
+        clock.Now += TimeSpan.FromSeconds(5);
+        await store.SaveAsync(lease, Seq1, shardEnd: false);
+        (await store.GetAsync(Stream, Shard))!.UpdatedAt.Should().Be(clock.Now, "saved");
+        clock.Now += TimeSpan.FromSeconds(5);
+        await store.ReleaseAsync(lease);
+        (await store.GetAsync(Stream, Shard))!.UpdatedAt.Should().Be(clock.Now, "released");
+        clock.Now += TimeSpan.FromSeconds(5);
+        await store.ResetAsync(Stream, Shard, ShardStartPosition.Latest);
+        (await store.GetAsync(Stream, Shard))!.UpdatedAt.Should().Be(clock.Now, "reset");
+    }
+
+    [Fact]
+    public async Task Missing_names_leases_writes_and_positions_are_refused_before_touching_the_database()
+    {
+        var store = await NewStoreAsync(DatabaseKind.Sqlite);
+        var lease = new ShardLease(Stream, Shard, "node-a", 1, null, false, null);
+
+        await FluentActions.Awaiting(() => store.AcquireAsync("", Shard, "node-a")).Should().ThrowAsync<ArgumentException>();
+        await FluentActions.Awaiting(() => store.AcquireAsync(Stream, "", "node-a")).Should().ThrowAsync<ArgumentException>();
+        await FluentActions.Awaiting(() => store.AcquireAsync(Stream, Shard, "")).Should().ThrowAsync<ArgumentException>();
+        await FluentActions.Awaiting(() => store.SaveManyAsync(null!)).Should().ThrowAsync<ArgumentNullException>();
+        await FluentActions.Awaiting(() => store.ResetAsync("", Shard, ShardStartPosition.Latest)).Should().ThrowAsync<ArgumentException>();
+        await FluentActions.Awaiting(() => store.ResetAsync(Stream, "", ShardStartPosition.Latest)).Should().ThrowAsync<ArgumentException>();
+        await FluentActions.Awaiting(() => store.ResetAsync(Stream, Shard, null!)).Should().ThrowAsync<ArgumentNullException>();
+        await FluentActions.Awaiting(() => store.ReleaseAsync(null!)).Should().ThrowAsync<ArgumentNullException>();
+        await FluentActions.Awaiting(() => store.GetAsync("", Shard)).Should().ThrowAsync<ArgumentException>();
+        await FluentActions.Awaiting(() => store.ListAsync("")).Should().ThrowAsync<ArgumentException>();
+        (await store.SaveManyAsync([])).Should().BeEmpty();
+        (await store.ListAsync(Stream)).Should().BeEmpty("nothing above wrote a row");
+    }
+
+    private sealed class SettableClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
     }
 }

@@ -54,6 +54,51 @@ public sealed class KplAggregateTests
     }
 
     [Fact]
+    public void A_record_without_the_magic_bytes_or_with_an_index_just_past_its_table_is_malformed_with_the_reason()
+    {
+        KplAggregate.Read("{\"eventId\":\"e\"}"u8).Problem.Should().Be("a KPL aggregated record, but it does not start with the KPL magic bytes F3 89 9A C2");
+        // The magic bytes and the MD5 of no protobuf bytes: long enough, and empty.
+        KplAggregate.Read(Frame([])).Problem.Should().Be("a KPL aggregated record, but it holds no user records");
+        // Two records of a table of one key; the second names key 1.
+        KplAggregate.Read(Frame([0x0A, 0x01, (byte)'g', 0x1A, 0x05, 0x08, 0x00, 0x1A, 0x01, (byte)'A', 0x1A, 0x05, 0x08, 0x01, 0x1A, 0x01, (byte)'B'])).Problem
+            .Should().Be("a KPL aggregated record, but user record 1 names partition key 1 of a table of 1");
+        // explicit_hash_key_index 1 of a table of one hash key.
+        KplAggregate.Read(Frame([0x0A, 0x01, (byte)'g', 0x12, 0x01, (byte)'h', 0x1A, 0x07, 0x08, 0x00, 0x10, 0x01, 0x1A, 0x01, (byte)'A'])).Problem
+            .Should().Be("a KPL aggregated record, but user record 0 names explicit hash key 1 of a table of 1");
+        // A record with data and no partition_key_index.
+        KplAggregate.Read(Frame([0x0A, 0x01, (byte)'g', 0x1A, 0x03, 0x1A, 0x01, (byte)'A'])).Problem
+            .Should().Be("a KPL aggregated record, but user record 0: the required partition_key_index is missing");
+    }
+
+    [Fact]
+    public void Unknown_fields_of_the_aggregate_and_of_a_record_are_skipped()
+    {
+        // 15: an unknown length-delimited field of the aggregate; 9: an unknown varint field of the record. Read as
+        // tags instead of skipped, their values (0x02, 0x05) would be tags of field 0, which protobuf refuses.
+        var read = KplAggregate.Read(Frame([0x0A, 0x01, (byte)'g', 0x7A, 0x02, 0x08, 0x01, 0x1A, 0x07, 0x48, 0x05, 0x08, 0x00, 0x1A, 0x01, (byte)'A']));
+
+        read.Problem.Should().BeNull();
+        read.Records!.Select(r => (r.SubSequenceNumber, r.PartitionKey, r.ExplicitHashKey, Text: Encoding.UTF8.GetString(r.Data)))
+            .Should().Equal((0, "g", (string?)null, "A"));
+    }
+
+    [Fact]
+    public void A_writer_puts_a_repeated_key_in_the_table_once_and_refuses_no_records()
+    {
+        KplAggregate.Write([("g-1", "A"u8.ToArray()), ("p", "B"u8.ToArray()), ("g-1", "C"u8.ToArray())]).Should().Equal(Frame(
+        [
+            0x0A, 0x03, (byte)'g', (byte)'-', (byte)'1', 0x0A, 0x01, (byte)'p',   // the table: "g-1", "p"
+            0x1A, 0x05, 0x08, 0x00, 0x1A, 0x01, (byte)'A',                        // { key 0, "A" }
+            0x1A, 0x05, 0x08, 0x01, 0x1A, 0x01, (byte)'B',                        // { key 1, "B" }
+            0x1A, 0x05, 0x08, 0x00, 0x1A, 0x01, (byte)'C',                        // { key 0, "C" }
+        ]));
+
+        FluentActions.Invoking(() => KplAggregate.Write(null!)).Should().Throw<ArgumentNullException>();
+        FluentActions.Invoking(() => KplAggregate.Write([])).Should().Throw<ArgumentException>()
+            .WithMessage("An aggregate needs at least one user record.*").Which.ParamName.Should().Be("records");
+    }
+
+    [Fact]
     public void Only_records_starting_with_the_magic_bytes_are_aggregates()
     {
         KplAggregate.IsAggregate(Frame(GoldenProtobuf)).Should().BeTrue();

@@ -131,4 +131,57 @@ public sealed class AggregateLanesTests
         await holding.WaitAsync(Deadline);
         lanes.Pending.Should().Be(0);
     }
+
+    [Fact]
+    public async Task A_lane_stays_while_a_later_delivery_waits_in_it_so_a_call_after_the_first_finished_still_queues_behind_the_second()
+    {
+        var lanes = new AggregateLanes(slots: 8);
+        var first = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var second = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var secondStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thirdStarted = false;
+
+        var one = lanes.RunAsync(AggregateType.Game, "g-1", () => first.Task, CancellationToken.None);
+        var two = lanes.RunAsync(AggregateType.Game, "g-1", () =>
+        {
+            secondStarted.SetResult();
+            return second.Task;
+        }, CancellationToken.None);
+        first.SetResult(1);
+        await one.WaitAsync(Deadline);
+        await secondStarted.Task.WaitAsync(Deadline);
+
+        lanes.Pending.Should().Be(1, "the first delivery finished, the second holds the lane");
+        // A fresh lane would run the third at once, inside RunAsync (a slot is free); this one must wait for the second.
+        var three = lanes.RunAsync(AggregateType.Game, "g-1", () =>
+        {
+            thirdStarted = true;
+            return Task.FromResult(3);
+        }, CancellationToken.None);
+        thirdStarted.Should().BeFalse();
+        second.SetResult(2);
+        (await two.WaitAsync(Deadline)).Should().Be(2);
+        (await three.WaitAsync(Deadline)).Should().Be(3);
+        lanes.Pending.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Slots_below_one_are_one_slot()
+    {
+        var lanes = new AggregateLanes(slots: 0);
+        var hold = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var otherStarted = false;
+
+        var holding = lanes.RunAsync(AggregateType.Game, "g-1", () => hold.Task, CancellationToken.None);
+        var other = lanes.RunAsync(AggregateType.Game, "g-2", () =>
+        {
+            otherStarted = true;
+            return Task.FromResult(2);
+        }, CancellationToken.None);
+
+        otherStarted.Should().BeFalse("the one slot is taken by g-1");
+        hold.SetResult(1);
+        (await holding.WaitAsync(Deadline)).Should().Be(1);
+        (await other.WaitAsync(Deadline)).Should().Be(2);
+    }
 }

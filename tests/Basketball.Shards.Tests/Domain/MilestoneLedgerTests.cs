@@ -14,18 +14,27 @@ public class MilestoneLedgerTests
     private static readonly int[] ThresholdValues = [0, 2, 10, 20, 100, 1_000, -5];
 
     [Fact]
-    public void The_ledger_fires_and_revokes_what_the_dictionary_model_does_in_the_same_order()
+    public void The_ledger_fires_and_revokes_what_the_dictionary_model_does_in_the_same_order() =>
+        PlayAgainstTheModel(seed: 11, rounds: 300, minConditions: 0, maxConditions: 12);
+
+    // More than SmallSort (32) conditions at once take the general sort; the key space (224 keys) makes repeated
+    // keys common, so "the last of a key counts" is checked where the sort itself is not stable (over 16 items).
+    [Fact]
+    public void More_than_32_conditions_at_once_fire_and_revoke_what_the_dictionary_model_does() =>
+        PlayAgainstTheModel(seed: 12, rounds: 40, minConditions: 33, maxConditions: 120);
+
+    private static void PlayAgainstTheModel(int seed, int rounds, int minConditions, int maxConditions)
     {
-        var random = new Random(11);
+        var random = new Random(seed);
         var fired = 0;
         var revoked = 0;
-        for (var round = 0; round < 300; round++)
+        for (var round = 0; round < rounds; round++)
         {
             var ledger = MilestoneLedger.Empty;
             var model = new Model();
             for (var step = 0; step < 30; step++)
             {
-                var conditions = Enumerable.Range(0, random.Next(0, 12))
+                var conditions = Enumerable.Range(0, random.Next(minConditions, maxConditions))
                     .Select(_ => new MilestoneCondition(Rules[random.Next(Rules.Length)], Subjects[random.Next(Subjects.Length)],
                         ThresholdValues[random.Next(ThresholdValues.Length)], random.Next(0, 4), random.Next(100), random.Next(2) == 0 ? null : "g"))
                     .ToList();
@@ -52,15 +61,76 @@ public class MilestoneLedgerTests
     {
         var keys = (from rule in Rules from subject in Subjects from threshold in ThresholdValues select (rule, subject, threshold)).ToList();
         keys.Add((MilestoneRuleNames.CareerHigh, new string('x', 200), 5)); // longer than the key buffer on the stack
-        foreach (var a in keys)
+        // A rule that is a prefix of another, where the longer one goes on with a character that sorts after '|'.
+        keys.AddRange(from rule in new[] { "Rule", "Rule~", "Rule~x" } from subject in new[] { "p", "p~" } from threshold in new[] { 1, 10 }
+                      select (rule, subject, threshold));
+        AssertOrdinalOrder(keys);
+    }
+
+    [Fact]
+    public void Keys_around_the_length_of_the_stack_buffer_compare_as_their_strings_do_by_ordinal()
+    {
+        // The key buffer holds 128 characters and a threshold takes up to 11 ("-2147483648"): subjects of 95 to 125
+        // characters put "rule|subject|threshold" on both sides of that limit. Each subject also comes as a prefix of
+        // three others (one more 'x'; "|1" and "|!", whose '|' meets the shorter key's own '|' and then its threshold's
+        // first character, '-' sorting between '!' and '1'), and the rules are a prefix of one another, so that every
+        // pair goes on to the key-by-key comparison.
+        var keys = (from length in Enumerable.Range(95, 31)
+                    let stem = new string('x', length)
+                    from subject in new[] { stem, stem + "x", stem + "|1", stem + "|!" }
+                    from rule in new[] { MilestoneRuleNames.CareerHigh, "Scoring", "ScoringRun" }
+                    from threshold in new[] { 9, int.MinValue }
+                    select (rule, subject, threshold)).ToList();
+        AssertOrdinalOrder(keys);
+    }
+
+    /// <summary>Compare against the key strings themselves, written here ("rule|subject|threshold", invariant digits).</summary>
+    private static void AssertOrdinalOrder(List<(string Rule, string Subject, int Threshold)> keys)
+    {
+        var strings = keys.Select(k => FormattableString.Invariant($"{k.Rule}|{k.Subject}|{k.Threshold}")).ToArray();
+        var wrong = new List<string>();
+        for (var a = 0; a < keys.Count && wrong.Count < 5; a++)
         {
-            foreach (var b in keys)
+            for (var b = 0; b < keys.Count; b++)
             {
-                MilestoneLedger.Compare(a.rule, a.subject, a.threshold, b.rule, b.subject, b.threshold).Should().Be(
-                    Math.Sign(string.CompareOrdinal(MilestoneLedger.KeyOf(a.rule, a.subject, a.threshold), MilestoneLedger.KeyOf(b.rule, b.subject, b.threshold))),
-                    $"{a} against {b}");
+                var actual = MilestoneLedger.Compare(keys[a].Rule, keys[a].Subject, keys[a].Threshold, keys[b].Rule, keys[b].Subject, keys[b].Threshold);
+                if (actual != Math.Sign(string.CompareOrdinal(strings[a], strings[b])))
+                    wrong.Add($"{strings[a]} against {strings[b]}: {actual}");
             }
         }
+        wrong.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void A_snapshot_of_no_entries_is_the_empty_ledger()
+    {
+        var ledger = MilestoneLedger.Of([]);
+
+        ledger.Should().BeSameAs(MilestoneLedger.Empty);
+        ledger.Entries.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void A_snapshot_giving_a_key_twice_keeps_the_last_one_given()
+    {
+        // 20 keys, each given twice, shuffled: more than 16 entries, where the sort itself is not stable. Issued tells
+        // the entries apart (its position in the input).
+        var keys = (from subject in Subjects from threshold in new[] { 2, 10, 100 } select (subject, threshold)).Take(20).ToList();
+        var random = new Random(5);
+        var given = keys.Concat(keys).OrderBy(_ => random.Next())
+            .Select((key, position) => new LedgerEntry(MilestoneRuleNames.CareerHigh, key.subject, key.threshold, position + 1, [position + 1]))
+            .ToList();
+
+        var expected = given.GroupBy(e => $"CareerHigh|{e.Subject}|{e.Threshold.ToString(System.Globalization.CultureInfo.InvariantCulture)}")
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"{g.Key}={g.Last().Issued}:{g.Last().Issued}")
+            .ToList();
+        Describe(MilestoneLedger.Of(given)).Should().Equal(expected);
+
+        var first = new LedgerEntry(MilestoneRuleNames.ScoringRun, "t-1", 10, 1, [1]);
+        var second = new LedgerEntry(MilestoneRuleNames.ScoringRun, "t-1", 10, 3, [2, 3]);
+        Describe(MilestoneLedger.Of([first, second])).Should().Equal("ScoringRun|t-1|10=3:2,3");
+        Describe(MilestoneLedger.Of([second, first])).Should().Equal("ScoringRun|t-1|10=1:1");
     }
 
     [Fact]
