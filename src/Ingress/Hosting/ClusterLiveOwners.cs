@@ -11,6 +11,6 @@ public sealed class ClusterLiveOwners(Akka.Cluster.Cluster cluster) : ILiveOwner
     public static string OwnerOf(UniqueAddress node) => $"{node.Address}#{node.Uid}";
 
     public bool IsLive(string owner) =>
-        cluster.State.Members.Any(member => member.Status is MemberStatus.Joining or MemberStatus.WeaklyUp or MemberStatus.Up
+        cluster.State.Members.Any(member => (member.Status is MemberStatus.Joining or MemberStatus.WeaklyUp or MemberStatus.Up)
                                             && OwnerOf(member.UniqueAddress) == owner);
 }

@@ -234,17 +234,8 @@ public class FrozenNodeTests(KinesaliteFixture kinesis, ITestOutputHelper output
         return last;
     }
 
-    private static async Task<List<string>> MilestoneIdsAsync(string connectionString)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT milestone_id || '|' || CASE WHEN revoked THEN 'True' ELSE 'False' END FROM milestones", connection);
-        var ids = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-            ids.Add(reader.GetString(0));
-        return ids;
-    }
+    private static Task<List<string>> MilestoneIdsAsync(string connectionString) =>
+        RowsAsync(connectionString, "SELECT milestone_id || '|' || CASE WHEN revoked THEN 'True' ELSE 'False' END FROM milestones", r => r.GetString(0));
 
     /// <summary>The singletons' offsets and fences, the journal's size, and what the nodes logged about their readers.</summary>
     private static async Task<string> DescribeReadersAsync(string connectionString, NodeCluster cluster)
@@ -255,12 +246,8 @@ public class FrozenNodeTests(KinesaliteFixture kinesis, ITestOutputHelper output
         {
             try
             {
-                await using var connection = new NpgsqlConnection(connectionString);
-                await connection.OpenAsync();
-                await using var command = new NpgsqlCommand(sql, connection);
-                await using var reader = await command.ExecuteReaderAsync();
-                while (await reader.ReadAsync())
-                    text.Append(reader.GetString(0)).Append("; ");
+                foreach (var row in await RowsAsync(connectionString, sql, r => r.GetString(0)))
+                    text.Append(row).Append("; ");
             }
             catch (PostgresException ex)
             {
@@ -274,23 +261,21 @@ public class FrozenNodeTests(KinesaliteFixture kinesis, ITestOutputHelper output
         return text.ToString();
     }
 
-    private static async Task<long> CountAsync(string connectionString, string sql)
+    private static async Task<long> CountAsync(string connectionString, string sql) =>
+        (await RowsAsync(connectionString, sql, r => Convert.ToInt64(r.GetValue(0)))).Single();
+
+    private static Task<List<(string Shard, string Owner)>> CheckpointsAsync(string connectionString) =>
+        RowsAsync(connectionString, "SELECT shard_id, COALESCE(owner, '') FROM kinesis_checkpoints", r => (r.GetString(0), r.GetString(1)));
+
+    private static async Task<List<T>> RowsAsync<T>(string connectionString, string sql, Func<NpgsqlDataReader, T> read)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
-        return Convert.ToInt64(await command.ExecuteScalarAsync());
-    }
-
-    private static async Task<List<(string Shard, string Owner)>> CheckpointsAsync(string connectionString)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT shard_id, COALESCE(owner, '') FROM kinesis_checkpoints", connection);
-        var rows = new List<(string, string)>();
         await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<T>();
         while (await reader.ReadAsync())
-            rows.Add((reader.GetString(0), reader.GetString(1)));
+            rows.Add(read(reader));
         return rows;
     }
 }
