@@ -21,17 +21,23 @@ internal static class PlayerMilestones
             conditions.Add(new MilestoneCondition(MilestoneRuleNames.CareerPoints, after.PlayerId, threshold, career >= threshold ? 1 : 0, career, null));
 
         // CareerHigh: a game whose points exceed every earlier game of the player (the first game sets no record).
-        // The games before and after the line differ only at the line's game, so both careers are walked at once.
+        // The games before and after the line differ only at the line's game, so both careers are walked at once,
+        // from the line's game on: the games before it are the same in both, and when it is a recent game, the best of
+        // the settled ones is kept with them (nearly every line: a walk of a handful of games, not of the career).
         var games = after.Games;
-        var changed = index < 0 ? games.Length - 1 : index;
-        int bestBefore = int.MinValue, bestAfter = int.MinValue;
-        for (var i = 0; i < games.Length; i++)
+        var changed = index < 0 ? games.Count - 1 : index;
+        var start = changed >= games.SettledCount ? games.SettledCount : 0;
+        var best = start == 0 ? int.MinValue : games.SettledBest;
+        for (var i = start; i < changed; i++)
+            best = Math.Max(best, games[i].Points);
+        int bestBefore = best, bestAfter = best;
+        for (var i = changed; i < games.Count; i++)
         {
             var pointsAfter = games[i].Points;
             var pointsBefore = i == changed ? (index < 0 ? int.MinValue : before.Games[i].Points) : pointsAfter;
             var recordAfter = bestAfter != int.MinValue && pointsAfter > bestAfter;
             var recordBefore = bestBefore != int.MinValue && pointsBefore > bestBefore; // a new game: no points before, no record
-            if (i == changed || (i > changed && recordAfter != recordBefore))
+            if (i == changed || recordAfter != recordBefore)
                 conditions.Add(new MilestoneCondition(MilestoneRuleNames.CareerHigh, games[i].GameId, 0, recordAfter ? 1 : 0, pointsAfter, games[i].GameId));
             bestAfter = Math.Max(bestAfter, pointsAfter);
             bestBefore = Math.Max(bestBefore, pointsBefore);

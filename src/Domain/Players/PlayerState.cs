@@ -7,10 +7,10 @@ namespace Basketball.Domain.Players;
 
 /// <summary>
 /// Memory: the player's own envelope eventIds (registrations and team changes: a handful) and one
-/// <see cref="PlayerGame"/> per game, inline in one array in the order the games' first lines arrived (CareerHigh
-/// compares with earlier games). Lines are absolute values with the game's update number, so a stale or repeated
-/// line is ignored. A career is at most ~1,500 games, and a line is checked against all of them for CareerHigh anyway:
-/// a linear search beats a dictionary's nodes.
+/// <see cref="PlayerGame"/> per game, inline in the arrays of <see cref="CareerGames"/>, in the order the games' first
+/// lines arrived (CareerHigh compares with earlier games). Lines are absolute values with the game's update number, so
+/// a stale or repeated line is ignored. A line of a current game costs the same whatever the length of the career:
+/// see <see cref="CareerGames"/>.
 /// </summary>
 public sealed record PlayerState
 {
@@ -34,33 +34,16 @@ public sealed record PlayerState
     public ImmutableDictionary<string, Rejection> RejectedIds { get; init; } = NoRejections;
 
     /// <summary>One entry per game, in the order the games' first lines arrived.</summary>
-    public ImmutableArray<PlayerGame> Games { get; init; } = [];
+    public CareerGames Games { get; init; } = CareerGames.Empty;
 
     public MilestoneLedger Milestones { get; init; } = MilestoneLedger.Empty;
 
     public bool IsEmpty => !Registered && Games.IsEmpty;
 
-    public int CareerPoints
-    {
-        get
-        {
-            var points = 0;
-            foreach (var game in Games)
-                points += game.Points;
-            return points;
-        }
-    }
+    public int CareerPoints => Games.Points;
 
     /// <summary>The index of <paramref name="gameId"/> in <see cref="Games"/>, or -1.</summary>
-    public int IndexOf(string gameId)
-    {
-        for (var i = 0; i < Games.Length; i++)
-        {
-            if (string.Equals(Games[i].GameId, gameId, StringComparison.Ordinal))
-                return i;
-        }
-        return -1;
-    }
+    public int IndexOf(string gameId) => Games.IndexOf(gameId);
 
     public static PlayerState Initial(string playerId) => new() { PlayerId = playerId };
 

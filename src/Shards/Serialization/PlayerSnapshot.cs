@@ -74,7 +74,7 @@ internal static class PlayerSnapshotMapping
             Registered = registered,
             AppliedIds = EventIdSet.Of(appliedIds),
             RejectedIds = rejections.Count == 0 ? PlayerState.NoRejections : rejections.ToImmutable(),
-            Games = played,
+            Games = CareerGames.Of(played),
             Milestones = milestones.ToLedger(subject => subject == playerId ? playerId : gameIds.GetValueOrDefault(subject, subject)),
         };
     }
