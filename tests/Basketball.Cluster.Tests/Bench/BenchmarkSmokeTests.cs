@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Basketball.Bench;
+using Xunit.Abstractions;
 
 namespace Basketball.Cluster.Tests.Bench;
 
@@ -12,7 +13,7 @@ namespace Basketball.Cluster.Tests.Bench;
 /// process's managed heap, which another class's entities would move.
 /// </summary>
 [Collection(Name)]
-public class BenchmarkSmokeTests
+public class BenchmarkSmokeTests(ITestOutputHelper output)
 {
     public const string Name = "benchmark, alone in the process";
 
@@ -21,7 +22,25 @@ public class BenchmarkSmokeTests
     {
         var size = BenchSize.Smoke with { Postgres = !PostgresFixture.IsSkipped };
         var lines = new List<string>();
-        var report = await new BenchmarkSuite(size, lines.Add).RunAsync(CancellationToken.None);
+        BenchReport report;
+        // The smoke run takes about two minutes; far past that, the bench waits for something that will not come
+        // (a bench step's own deadline is the full run's 20 minutes). Its progress lines say which step it was in.
+        using (var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(10)))
+        {
+            try
+            {
+                report = await new BenchmarkSuite(size, line =>
+                {
+                    lock (lines)
+                        lines.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {line}");
+                }).RunAsync(deadline.Token);
+            }
+            finally
+            {
+                lock (lines)
+                    output.WriteLine(string.Join('\n', lines));
+            }
+        }
         var markdown = report.ToMarkdown();
 
         var pipelines = new List<string> { "1 node, SQLite" };
