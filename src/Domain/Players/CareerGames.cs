@@ -10,10 +10,10 @@ namespace Basketball.Domain.Players;
 /// An immutable list of <see cref="PlayerGame"/> in two parts: the settled games (all but the last few, shared by
 /// every state that follows) and the recent ones (at most <see cref="RecentCapacity"/>, copied per line). A player
 /// plays one game at a time, so nearly every line updates a recent game: it copies at most eight games instead of
-/// the whole career (a copy of 430 games was ~14 KB of garbage per scoring event), and the settled games' points and
-/// best are kept with them, so the career total and a CareerHigh check need no walk over the settled games. A line
-/// of a settled game (a late correction) copies the settled games; a new game moves the older half of the recent
-/// games to the settled ones, one copy per four games.
+/// the whole career (a copy of 430 games was ~14 KB of garbage per scoring event). The best points of the settled
+/// games and the career's points are kept beside them, so neither the career total nor a CareerHigh check walks the
+/// settled games. A line of a settled game (a late correction) copies the settled games; a new game moves the older
+/// half of the recent games to the settled ones, one copy per four games.
 /// </summary>
 public readonly struct CareerGames : IReadOnlyList<PlayerGame>
 {
@@ -25,10 +25,9 @@ public readonly struct CareerGames : IReadOnlyList<PlayerGame>
     private readonly int _settledBest;
     private readonly int _points;
 
-    private CareerGames(ImmutableArray<PlayerGame> settled, int settledPoints, int settledBest, ImmutableArray<PlayerGame> recent, int points)
+    private CareerGames(ImmutableArray<PlayerGame> settled, int settledBest, ImmutableArray<PlayerGame> recent, int points)
     {
         _settled = settled;
-        SettledPoints = settledPoints;
         _settledBest = settledBest;
         _recent = recent;
         _points = points;
@@ -40,8 +39,7 @@ public readonly struct CareerGames : IReadOnlyList<PlayerGame>
     public static CareerGames Of(IEnumerable<PlayerGame> games)
     {
         var settled = games.ToImmutableArray();
-        var (points, best) = Totals(settled);
-        return new CareerGames(settled, points, best, [], points);
+        return new CareerGames(settled, Best(settled), [], settled.Sum(game => game.Points));
     }
 
     public int Count => Settled.Length + Recent.Length;
@@ -56,8 +54,6 @@ public readonly struct CareerGames : IReadOnlyList<PlayerGame>
 
     /// <summary>The most points in one settled game, <see cref="int.MinValue"/> when none is settled.</summary>
     public int SettledBest => Settled.IsEmpty ? int.MinValue : _settledBest;
-
-    private int SettledPoints { get; }
 
     // default(CareerGames) is the empty career: a default ImmutableArray is read as an empty one.
     private ImmutableArray<PlayerGame> Settled => _settled.IsDefault ? [] : _settled;
@@ -89,10 +85,9 @@ public readonly struct CareerGames : IReadOnlyList<PlayerGame>
     {
         var points = _points - this[index].Points + game.Points;
         if (index >= Settled.Length)
-            return new CareerGames(Settled, SettledPoints, SettledBest, Recent.SetItem(index - Settled.Length, game), points);
+            return new CareerGames(Settled, SettledBest, Recent.SetItem(index - Settled.Length, game), points);
         var settled = Settled.SetItem(index, game);
-        var (settledPoints, settledBest) = Totals(settled);
-        return new CareerGames(settled, settledPoints, settledBest, Recent, points);
+        return new CareerGames(settled, Best(settled), Recent, points);
     }
 
     /// <summary>These games and <paramref name="game"/> after them.</summary>
@@ -101,19 +96,16 @@ public readonly struct CareerGames : IReadOnlyList<PlayerGame>
         var points = _points + game.Points;
         var recent = Recent;
         if (recent.Length < RecentCapacity)
-            return new CareerGames(Settled, SettledPoints, SettledBest, recent.Add(game), points);
+            return new CareerGames(Settled, SettledBest, recent.Add(game), points);
 
         const int moved = RecentCapacity / 2;
-        int settledPoints = SettledPoints, settledBest = SettledBest;
+        var settledBest = SettledBest;
         for (var i = 0; i < moved; i++)
-        {
-            settledPoints += recent[i].Points;
             settledBest = Math.Max(settledBest, recent[i].Points);
-        }
         var kept = new PlayerGame[RecentCapacity - moved + 1];
         recent.AsSpan()[moved..].CopyTo(kept);
         kept[^1] = game;
-        return new CareerGames(Settled.AddRange(recent.AsSpan()[..moved]), settledPoints, settledBest,
+        return new CareerGames(Settled.AddRange(recent.AsSpan()[..moved]), settledBest,
             ImmutableCollectionsMarshal.AsImmutableArray(kept), points);
     }
 
@@ -135,15 +127,12 @@ public readonly struct CareerGames : IReadOnlyList<PlayerGame>
 
     IEnumerator IEnumerable.GetEnumerator() => ((IEnumerable<PlayerGame>)this).GetEnumerator();
 
-    private static (int Points, int Best) Totals(ImmutableArray<PlayerGame> games)
+    private static int Best(ImmutableArray<PlayerGame> games)
     {
-        int points = 0, best = int.MinValue;
+        var best = int.MinValue;
         foreach (var game in games)
-        {
-            points += game.Points;
             best = Math.Max(best, game.Points);
-        }
-        return (points, best);
+        return best;
     }
 
     /// <summary>Walks the settled games, then the recent ones, without allocating.</summary>
