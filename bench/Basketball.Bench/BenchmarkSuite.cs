@@ -286,6 +286,13 @@ public sealed class BenchmarkSuite(BenchSize size, Action<string> progress)
             "of its compilations, a compiling thread's waits for a core included, so on a loaded machine this share overstates the CPU " +
             "the JIT compiler took (and can pass 100%)."));
 
+        var perEvent = used.AllocatedBytes / expected;
+        _figures.Add(new BenchFigure($"node allocation per event, {label}", perEvent / 1000, "KB/event", [], "—", null,
+            $"Bytes the node{(nodes > 1 ? "s" : "")} allocated on the managed heap over the timed drain ({PipelineBench.AllocatedBytes}" +
+            $"{(nodes > 1 ? ", summed" : "")}) ÷ its {expected:N0} events: {perEvent:N0} bytes, {used.AllocatedBytes / 1e9:0.00} GB in all; threads paused " +
+            $"for collections {used.GcPauseSeconds:0.0} s ({PipelineBench.GcPauseSeconds}), {used.GcPauseSeconds / elapsed.TotalSeconds:0%} of the drain's " +
+            $"{elapsed.TotalSeconds:0.0} s{(nodes > 1 ? " summed over the nodes" : "")}. Unlike the CPU per event, it does not depend on what else runs on the machine."));
+
         var result = new ThroughputResult(perSecond, cpuMicros, label);
         if (then is not null)
             await then(bench, perSecond);
@@ -316,8 +323,7 @@ public sealed class BenchmarkSuite(BenchSize size, Action<string> progress)
             await using (var producer = new KinesisProducer(bench.Client, new KinesisProducerOptions(stream.Name)))
                 await stream.PutAllAsync(producer, extra.Records, ct); // the nodes read them as they arrive
             round = await bench.AwaitProcessedAsync(start, start.Processed + extra.Count, size.JitWindow, StepTimeout, ct);
-            total = new PipelineBench.Meters(total.Processed + round.Total.Processed, total.CpuSeconds + round.Total.CpuSeconds,
-                total.JitSeconds + round.Total.JitSeconds, total.At + round.Total.At);
+            total += round.Total;
             backlog += extra.Count;
         }
         var settled = round.Tail.JitShare <= size.JitSettled;

@@ -79,11 +79,18 @@ public sealed class PipelineBench : IAsyncDisposable
     /// <param name="Processed">Records processed (basketball_records_read_total: it moves after the entities' journal writes).</param>
     /// <param name="CpuSeconds">CPU time of the node processes.</param>
     /// <param name="JitSeconds">Time the nodes spent in the JIT compiler (the runtime's own meter).</param>
+    /// <param name="AllocatedBytes">Bytes the nodes allocated on the managed heap (the runtime's own meter).</param>
+    /// <param name="GcPauseSeconds">Time the nodes' threads were paused for garbage collections (the runtime's own meter).</param>
     /// <param name="At">When it was read (the bench's clock).</param>
-    public readonly record struct Meters(double Processed, double CpuSeconds, double JitSeconds, TimeSpan At)
+    public readonly record struct Meters(double Processed, double CpuSeconds, double JitSeconds, double AllocatedBytes, double GcPauseSeconds, TimeSpan At)
     {
         public static Meters operator -(Meters a, Meters b) =>
-            new(a.Processed - b.Processed, a.CpuSeconds - b.CpuSeconds, a.JitSeconds - b.JitSeconds, a.At - b.At);
+            new(a.Processed - b.Processed, a.CpuSeconds - b.CpuSeconds, a.JitSeconds - b.JitSeconds, a.AllocatedBytes - b.AllocatedBytes,
+                a.GcPauseSeconds - b.GcPauseSeconds, a.At - b.At);
+
+        public static Meters operator +(Meters a, Meters b) =>
+            new(a.Processed + b.Processed, a.CpuSeconds + b.CpuSeconds, a.JitSeconds + b.JitSeconds, a.AllocatedBytes + b.AllocatedBytes,
+                a.GcPauseSeconds + b.GcPauseSeconds, a.At + b.At);
 
         /// <summary>The JIT compiler's share of the CPU time (0 when no CPU time passed).</summary>
         public double JitShare => CpuSeconds > 0 ? JitSeconds / CpuSeconds : 0;
@@ -98,19 +105,27 @@ public sealed class PipelineBench : IAsyncDisposable
     /// <summary>The nodes' time spent in the JIT compiler so far (the runtime's own meter).</summary>
     public const string JitSeconds = "system_runtime_dotnet_jit_compilation_time";
 
+    /// <summary>The nodes' managed allocations so far, in bytes (the runtime's own meter).</summary>
+    public const string AllocatedBytes = "system_runtime_dotnet_gc_heap_total_allocated";
+
+    /// <summary>The nodes' time paused for garbage collections so far, in seconds (the runtime's own meter).</summary>
+    public const string GcPauseSeconds = "system_runtime_dotnet_gc_pause_time";
+
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     public async Task<Meters> MetersAsync()
     {
-        double processed = 0, cpu = 0, jit = 0;
+        double processed = 0, cpu = 0, jit = 0, allocated = 0, paused = 0;
         foreach (var node in Cluster.Running)
         {
             var text = await node.Http.GetStringAsync("/metrics");
             processed += Sum(text, Processed);
             cpu += Sum(text, CpuSeconds);
             jit += Sum(text, JitSeconds);
+            allocated += Sum(text, AllocatedBytes);
+            paused += Sum(text, GcPauseSeconds);
         }
-        return new Meters(processed, cpu, jit, _clock.Elapsed);
+        return new Meters(processed, cpu, jit, allocated, paused, _clock.Elapsed);
     }
 
     /// <summary>The sum of the samples of <paramref name="name"/> in a Prometheus text (as <see cref="NodeCluster.MetricAsync(NodeProcess, string)"/>).</summary>

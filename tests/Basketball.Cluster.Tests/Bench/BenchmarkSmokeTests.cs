@@ -52,7 +52,8 @@ public class BenchmarkSmokeTests(ITestOutputHelper output)
             "load during the latency window", "replay", "recovery", "memory per live Game", "memory per live Player",
         };
         foreach (var pipeline in pipelines)
-            expected.AddRange([$"pipeline throughput, {pipeline}", $"node CPU per event, {pipeline}", $"JIT compiler time per event, {pipeline}"]);
+            expected.AddRange([$"pipeline throughput, {pipeline}", $"node CPU per event, {pipeline}", $"JIT compiler time per event, {pipeline}",
+                $"node allocation per event, {pipeline}"]);
         if (size.Postgres)
             expected.Add("failover");
         foreach (var name in expected)
