@@ -1,80 +1,74 @@
-// The games of a career in the order their first lines arrived, built so that a line of a current game costs the same
-// at the 5th game of a career as at the 1,500th.
+// The games of a career in the order their first lines arrived, built so that a line costs about the same at the 5th
+// game of a career as at the 1,500th.
 using System.Collections;
-using System.Collections.Immutable;
-using System.Runtime.InteropServices;
 
 namespace Basketball.Domain.Players;
 
 /// <summary>
-/// An immutable list of <see cref="PlayerGame"/> in two parts: the settled games (all but the last few, shared by
-/// every state that follows) and the recent ones (at most <see cref="RecentCapacity"/>, copied per line). A player
-/// plays one game at a time, so nearly every line updates a recent game: it copies at most eight games instead of
-/// the whole career (a copy of 430 games was ~14 KB of garbage per scoring event). The best points of the settled
-/// games and the career's points are kept beside them, so neither the career total nor a CareerHigh check walks the
-/// settled games. A line of a settled game (a late correction) copies the settled games; a new game moves the older
-/// half of the recent games to the settled ones, one copy per four games.
+/// An immutable list of <see cref="PlayerGame"/> in chunks of <see cref="ChunkSize"/> games (all full but the last),
+/// with each chunk's best points beside it. A line copies its game's chunk (512 bytes) and the two small arrays of
+/// chunk references and bests (an eighth of a game per game of the career), and shares every other chunk with the
+/// state before it: one array for the whole career was a copy of every game per line (~14 KB at 430 games, a fifth
+/// of everything a node allocated in a drain, where a player's lines come from many games at once). The career's
+/// points are kept running, and the best points before any game take the chunk bests and part of one chunk, so
+/// neither the career total nor a CareerHigh check walks the games before the line's one.
 /// </summary>
 public readonly struct CareerGames : IReadOnlyList<PlayerGame>
 {
-    /// <summary>How many of the newest games are kept apart: a few, since a player's lines come from one game at a time.</summary>
-    public const int RecentCapacity = 8;
+    /// <summary>Games per chunk: 16 × 32 bytes, so a line's copy stays small and a career of 1,500 games has 94 chunks.</summary>
+    public const int ChunkSize = 16;
 
-    private readonly ImmutableArray<PlayerGame> _settled;
-    private readonly ImmutableArray<PlayerGame> _recent;
-    private readonly int _settledBest;
-    private readonly int _points;
+    private readonly PlayerGame[][]? _chunks;
+    private readonly int[]? _best;
 
-    private CareerGames(ImmutableArray<PlayerGame> settled, int settledBest, ImmutableArray<PlayerGame> recent, int points)
+    // Neither array is written after it is built: versions of the career share them.
+    private CareerGames(PlayerGame[][] chunks, int[] best, int count, int points)
     {
-        _settled = settled;
-        _settledBest = settledBest;
-        _recent = recent;
-        _points = points;
+        _chunks = chunks;
+        _best = best;
+        Count = count;
+        Points = points;
     }
 
+    /// <summary>No games (also what <c>default</c> is).</summary>
     public static CareerGames Empty => default;
 
-    /// <summary>The games in the order given, all settled (a snapshot's games: read once, after which lines go to recent ones).</summary>
+    /// <summary>The games in the order given (a snapshot's games).</summary>
     public static CareerGames Of(IEnumerable<PlayerGame> games)
     {
-        var settled = games.ToImmutableArray();
-        return new CareerGames(settled, Best(settled), [], settled.Sum(game => game.Points));
+        var all = games.ToArray();
+        var chunks = all.Chunk(ChunkSize).ToArray();
+        return new CareerGames(chunks, chunks.Select(Best).ToArray(), all.Length, all.Sum(game => game.Points));
     }
 
-    public int Count => Settled.Length + Recent.Length;
+    public int Count { get; }
 
     public bool IsEmpty => Count == 0;
 
     /// <summary>The points of every game.</summary>
-    public int Points => _points;
+    public int Points { get; }
 
-    /// <summary>How many games are settled: games at this index and after are the recent ones.</summary>
-    public int SettledCount => Settled.Length;
+    public PlayerGame this[int index] =>
+        (uint)index < (uint)Count ? _chunks![index / ChunkSize][index % ChunkSize] : throw new ArgumentOutOfRangeException(nameof(index));
 
-    /// <summary>The most points in one settled game, <see cref="int.MinValue"/> when none is settled.</summary>
-    public int SettledBest => Settled.IsEmpty ? int.MinValue : _settledBest;
+    /// <summary>The most points in one of the games before <paramref name="index"/>, <see cref="int.MinValue"/> when there are none.</summary>
+    public int BestBefore(int index)
+    {
+        var best = int.MinValue;
+        var chunk = index / ChunkSize;
+        for (var c = 0; c < chunk; c++)
+            best = Math.Max(best, _best![c]);
+        for (var i = chunk * ChunkSize; i < index; i++)
+            best = Math.Max(best, this[i].Points);
+        return best;
+    }
 
-    // default(CareerGames) is the empty career: a default ImmutableArray is read as an empty one.
-    private ImmutableArray<PlayerGame> Settled => _settled.IsDefault ? [] : _settled;
-
-    private ImmutableArray<PlayerGame> Recent => _recent.IsDefault ? [] : _recent;
-
-    public PlayerGame this[int index] => index < Settled.Length ? Settled[index] : Recent[index - Settled.Length];
-
-    /// <summary>The index of <paramref name="gameId"/>, or -1. The recent games are searched first, newest first.</summary>
+    /// <summary>The index of <paramref name="gameId"/>, or -1. Searched newest first: most lines are of a current game.</summary>
     public int IndexOf(string gameId)
     {
-        var recent = Recent;
-        for (var i = recent.Length - 1; i >= 0; i--)
+        for (var i = Count - 1; i >= 0; i--)
         {
-            if (string.Equals(recent[i].GameId, gameId, StringComparison.Ordinal))
-                return Settled.Length + i;
-        }
-        var settled = Settled;
-        for (var i = 0; i < settled.Length; i++)
-        {
-            if (string.Equals(settled[i].GameId, gameId, StringComparison.Ordinal))
+            if (string.Equals(this[i].GameId, gameId, StringComparison.Ordinal))
                 return i;
         }
         return -1;
@@ -83,37 +77,29 @@ public readonly struct CareerGames : IReadOnlyList<PlayerGame>
     /// <summary>These games with the one at <paramref name="index"/> replaced by <paramref name="game"/>.</summary>
     public CareerGames SetItem(int index, PlayerGame game)
     {
-        var points = _points - this[index].Points + game.Points;
-        if (index >= Settled.Length)
-            return new CareerGames(Settled, SettledBest, Recent.SetItem(index - Settled.Length, game), points);
-        var settled = Settled.SetItem(index, game);
-        return new CareerGames(settled, Best(settled), Recent, points);
+        var points = Points - this[index].Points + game.Points;
+        var chunk = (PlayerGame[])_chunks![index / ChunkSize].Clone();
+        chunk[index % ChunkSize] = game;
+        return With(index / ChunkSize, chunk, Count, points);
     }
 
     /// <summary>These games and <paramref name="game"/> after them.</summary>
     public CareerGames Add(PlayerGame game)
     {
-        var points = _points + game.Points;
-        var recent = Recent;
-        if (recent.Length < RecentCapacity)
-            return new CareerGames(Settled, SettledBest, recent.Add(game), points);
-
-        const int moved = RecentCapacity / 2;
-        var settledBest = SettledBest;
-        for (var i = 0; i < moved; i++)
-            settledBest = Math.Max(settledBest, recent[i].Points);
-        var kept = new PlayerGame[RecentCapacity - moved + 1];
-        recent.AsSpan()[moved..].CopyTo(kept);
-        kept[^1] = game;
-        return new CareerGames(Settled.AddRange(recent.AsSpan()[..moved]), settledBest,
-            ImmutableCollectionsMarshal.AsImmutableArray(kept), points);
+        var at = Count % ChunkSize;
+        var last = Count / ChunkSize;
+        var chunk = new PlayerGame[at + 1];
+        if (at > 0)
+            Array.Copy(_chunks![last], chunk, at);
+        chunk[at] = game;
+        return With(last, chunk, Count + 1, Points + game.Points);
     }
 
     public PlayerGame[] ToArray()
     {
         var games = new PlayerGame[Count];
-        Settled.CopyTo(games);
-        Recent.CopyTo(games, Settled.Length);
+        for (var c = 0; c < (_chunks?.Length ?? 0); c++)
+            _chunks![c].CopyTo(games, c * ChunkSize);
         return games;
     }
 
@@ -127,15 +113,28 @@ public readonly struct CareerGames : IReadOnlyList<PlayerGame>
 
     IEnumerator IEnumerable.GetEnumerator() => ((IEnumerable<PlayerGame>)this).GetEnumerator();
 
-    private static int Best(ImmutableArray<PlayerGame> games)
+    /// <summary>These games with chunk <paramref name="at"/> (an existing one, or the next) replaced by <paramref name="chunk"/>.</summary>
+    private CareerGames With(int at, PlayerGame[] chunk, int count, int points)
+    {
+        var length = Math.Max(_chunks?.Length ?? 0, at + 1);
+        var chunks = new PlayerGame[length][];
+        var best = new int[length];
+        _chunks?.CopyTo(chunks, 0);
+        _best?.CopyTo(best, 0);
+        chunks[at] = chunk;
+        best[at] = Best(chunk);
+        return new CareerGames(chunks, best, count, points);
+    }
+
+    private static int Best(PlayerGame[] chunk)
     {
         var best = int.MinValue;
-        foreach (var game in games)
+        foreach (var game in chunk)
             best = Math.Max(best, game.Points);
         return best;
     }
 
-    /// <summary>Walks the settled games, then the recent ones, without allocating.</summary>
+    /// <summary>Walks the games in order without allocating.</summary>
     public struct Enumerator(CareerGames games)
     {
         private int _index = -1;

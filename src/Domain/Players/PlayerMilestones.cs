@@ -22,14 +22,10 @@ internal static class PlayerMilestones
 
         // CareerHigh: a game whose points exceed every earlier game of the player (the first game sets no record).
         // The games before and after the line differ only at the line's game, so both careers are walked at once,
-        // from the line's game on: the games before it are the same in both, and when it is a recent game, the best of
-        // the settled ones is kept with them (nearly every line: a walk of a handful of games, not of the career).
+        // from the line's game on: the games before it are the same in both, and their best comes from the career's chunk bests.
         var games = after.Games;
         var changed = index < 0 ? games.Count - 1 : index;
-        var start = changed >= games.SettledCount ? games.SettledCount : 0;
-        var best = start == 0 ? int.MinValue : games.SettledBest;
-        for (var i = start; i < changed; i++)
-            best = Math.Max(best, games[i].Points);
+        var best = games.BestBefore(changed);
         int bestBefore = best, bestAfter = best;
         for (var i = changed; i < games.Count; i++)
         {

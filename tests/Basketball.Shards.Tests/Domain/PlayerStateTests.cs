@@ -201,7 +201,7 @@ public class PlayerStateTests
             var step = new List<Milestone>();
             player = ApplyLine(player, Line(gameId, seq[gameId], value), step);
             if (n % 97 == 96)
-                player = player with { Games = CareerGames.Of(player.Games.ToArray()) }; // as a snapshot restores it: every game settled
+                player = player with { Games = CareerGames.Of(player.Games.ToArray()) }; // as a snapshot restores it
             var before = active.ToHashSet();
             foreach (var milestone in step)
             {
