@@ -127,6 +127,17 @@ public class GameStateRulesTests
             .Should().Be(RejectionReason.GameNotInProgress);
     }
 
+    [Fact]
+    public void The_correction_target_of_a_score_the_game_does_not_hold_is_refused_naming_it()
+    {
+        // Decide checks the target first; GameMilestones reads it from the state before the correction.
+        var game = new GameDriver(Id);
+        game.Applied(Started(Id), Score(Id, "t-1", "p-1", 2, eventId: "e-held"));
+        game.State.CorrectionTarget(new ScoreCorrected(Id, "e-held", "typo")).EventId.Should().Be("e-held");
+        var act = () => game.State.CorrectionTarget(new ScoreCorrected(Id, "e-other", "typo"));
+        act.Should().Throw<InvalidOperationException>().WithMessage("game g-rule has no uncorrected score e-other");
+    }
+
     private sealed record NotAGameEvent : IGameJournalEvent;
 
     [Fact]
