@@ -136,13 +136,13 @@ public class EventParserTests
         parsed.Should().Be(seconds);
     }
 
-    private static string StatusChange(string to) => $$$"""
+    internal static string StatusChange(string to) => $$$"""
         {"eventId":"e-3","aggregateId":"g-1","aggregateType":"Game","eventType":"GameStatusChanged","eventVersion":"1",
          "timestamp":"2026-03-14T19:30:05Z","metadata":{"correlationId":"c-1","source":"scoreboard"},
          "eventData":{"gameId":"g-1","fromStatus":"InProgress","toStatus":"{{{to}}}","changedBy":"official"}}
         """;
 
-    private static string Set(string json, string path, object? value)
+    internal static string Set(string json, string path, object? value)
     {
         var root = JsonNode.Parse(json)!;
         var (parent, name) = Navigate(root, path);
