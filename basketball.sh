@@ -59,7 +59,7 @@ case "$cmd" in
     mutate_scope kinesis src/Kinesis kinesis
     mutate_scope ingress src/Ingress ingress
     mutate_scope domain-milestones src/Domain domain "**/Milestones/MilestoneLedger.cs" "**/Players/PlayerMilestones.cs" "**/Milestones/LedgerEntry.cs"
-    mutate_scope domain-playerstate src/Domain domain-state "**/Players/PlayerState.cs"
+    mutate_scope domain-playerstate src/Domain domain-state "**/Players/PlayerState.cs" "**/Players/CareerGames.cs" "**/Players/PlayerMilestones.cs"
     mutate_scope domain-gamestate src/Domain domain-state "**/Games/GameState.cs"
     mutate_scope domain-gamemilestones src/Domain domain-state "**/Games/GameMilestones.cs"
     mutate_scope domain-parser src/Domain domain-parser
