@@ -32,7 +32,9 @@ public sealed class CheckpointWatermark
     public int InFlightCount => _notDurable;
 
     /// <summary>Records still held: in flight, or durable but waiting for an older one (the memory bound).</summary>
-    public int TrackedCount => _queue.Count;
+    /// <remarks>Counted in the index, which holds the same records as the queue: a record retired from the queue but
+    /// left in the index would be memory that nothing else shows.</remarks>
+    public int TrackedCount => _bySequence.Count;
 
     /// <summary>The shard was read to its end: no record will be registered any more.</summary>
     public bool IsShardEndReached { get; private set; }
