@@ -1,6 +1,7 @@
 // The operator CLI against a live two-node cluster (real node processes on PostgreSQL and kinesalite): `cluster
 // show`, `region-stats`, `cluster leave -a`, and `cluster down-unreachable` after a kill -9. The nodes run
 // without the Split Brain Resolver, so that downing an unreachable node is the operator's job, as pbm users do it.
+using System.Text.Json;
 using Basketball.Domain.Events;
 using Basketball.Kinesis;
 using static Basketball.TestSupport.TestEvents;
@@ -55,9 +56,16 @@ public class TwoNodeCliTests(KinesaliteFixture kinesis, PostgresFixture postgres
             (await producer.PutAsync(events.Select(e => (e.AggregateId, (ReadOnlyMemory<byte>)EventJson.Serialize(e))).ToList()))
                 .Records.Should().OnlyContain(r => r.Succeeded);
         }
+        // Both events applied (the game in progress), not only the first: journal verify below counts them. Scheduled
+        // and Started can come in two GetRecords batches, and the game exists after the first.
         foreach (var game in games)
         {
-            await Eventually.Until(async () => (await first.Http.GetAsync($"/api/games/{game}")).IsSuccessStatusCode, Timeout, $"{game} exists");
+            await Eventually.Until(async () =>
+            {
+                var response = await first.Http.GetAsync($"/api/games/{game}");
+                return response.IsSuccessStatusCode
+                       && JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString() == "InProgress";
+            }, Timeout, $"{game} is in progress");
         }
         await Eventually.Assert(async () =>
         {
