@@ -9,8 +9,8 @@ namespace Basketball.Domain.Players;
 /// Memory: the player's own envelope eventIds (registrations and team changes: a handful) and one
 /// <see cref="PlayerGame"/> per game, inline in the arrays of <see cref="CareerGames"/>, in the order the games' first
 /// lines arrived (CareerHigh compares with earlier games). Lines are absolute values with the game's update number, so
-/// a stale or repeated line is ignored. A line of a current game costs the same whatever the length of the career:
-/// see <see cref="CareerGames"/>.
+/// a stale or repeated line is ignored. A line copies one chunk of 16 games and the chunk tables, not the career, for
+/// an old game as for the current one: see <see cref="CareerGames"/>.
 /// </summary>
 public sealed record PlayerState
 {
