@@ -144,7 +144,9 @@ public class FrozenNodeTests(KinesaliteFixture kinesis, ITestOutputHelper output
             await Eventually.Until(async () => (standings = await runner.CompareStandingsAsync(truth, CancellationToken.None)).Count == 0,
                 TimeSpan.FromSeconds(30), () => $"the standings equal the ground truth; {string.Join("; ", standings)}");
             output.WriteLine($"{clock.Elapsed.TotalSeconds:F0} s: the survivors equal the ground truth");
-            sentDuringFreeze.Should().BeGreaterThan(plan.Count / 3, "records kept arriving while the node was frozen");
+            // A share of the stream, not a rate: how fast the sender puts depends on how loaded the machine is (CI under load sent
+            // 734 of about 2,770 records in the freeze once), and the point is only that the survivors took records meanwhile.
+            sentDuringFreeze.Should().BeGreaterThan(plan.Count / 10, "records kept arriving while the node was frozen");
 
             var afterThaw = (await audit.WritesAsync(thawMark)).Where(w => w.Application == Frozen).ToList();
             output.WriteLine($"rows node 0 wrote after the thaw: {string.Join(", ", afterThaw.CountBy(w => w.Table).Select(c => $"{c.Value} in {c.Key}"))}");
